@@ -1,0 +1,175 @@
+//! The catalogs of all centers, loaded from the database into memory, with
+//! what the hot path needs precomputed (JSON, ETag, opening hours, time zone).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::tz::TimeZone;
+use motcua_domain::catalog::{Catalog, Center, Counter, Service};
+use motcua_domain::hours::OpeningHours;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+/// One center's catalog, ready to serve.
+#[derive(Debug)]
+pub struct CenterCatalog {
+    pub catalog: Catalog,
+    /// `GET /api/v1/catalog` body.
+    pub json: Arc<[u8]>,
+    /// Strong ETag of `json`.
+    pub etag: String,
+    pub tz: TimeZone,
+    hours: HashMap<String, OpeningHours>,
+}
+
+impl CenterCatalog {
+    /// The center.
+    pub fn center(&self) -> &Center {
+        &self.catalog.center
+    }
+
+    /// A service of this center.
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.catalog.service(id)
+    }
+
+    /// A counter of this center.
+    pub fn counter(&self, id: &str) -> Option<&Counter> {
+        self.catalog.counters.iter().find(|c| c.id == id)
+    }
+
+    /// The opening hours of a service (always open if unknown).
+    pub fn hours(&self, service_id: &str) -> Option<&OpeningHours> {
+        self.hours.get(service_id)
+    }
+
+    /// Whether the category id is one of this center's priority categories.
+    pub fn has_priority(&self, id: &str) -> bool {
+        self.catalog.priority_categories.iter().any(|p| p.id == id)
+    }
+}
+
+/// All centers' catalogs and the version they were loaded at.
+#[derive(Debug, Default)]
+pub struct Catalogs {
+    pub version: String,
+    pub centers: HashMap<String, Arc<CenterCatalog>>,
+}
+
+impl Catalogs {
+    /// A center's catalog.
+    pub fn center(&self, id: &str) -> Option<&Arc<CenterCatalog>> {
+        self.centers.get(id)
+    }
+
+    /// The center that owns a counter.
+    pub fn center_of_counter(&self, counter_id: &str) -> Option<&Arc<CenterCatalog>> {
+        self.centers.values().find(|c| c.counter(counter_id).is_some())
+    }
+}
+
+/// Errors while loading a catalog back from the database.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored catalog entry {kind} {id} is unreadable: {source}")]
+    Entry { kind: String, id: String, source: serde_json::Error },
+    #[error("center {center}: unknown time zone {tz}")]
+    TimeZone { center: String, tz: String },
+    #[error("center {center}, service {service}: {source}")]
+    Hours { center: String, service: String, source: motcua_domain::hours::HoursError },
+}
+
+/// The stored catalog version (changes on every import).
+pub fn stored_version(conn: &Connection) -> Result<String, rusqlite::Error> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = 'catalog_version'", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Loads every center's catalog.
+pub fn load(conn: &Connection) -> Result<Catalogs, LoadError> {
+    let version = stored_version(conn)?;
+    let mut stmt = conn.prepare("SELECT kind, id, center, body FROM catalog_entries ORDER BY center, kind, position")?;
+    let mut rows = stmt.query([])?;
+    let mut parts: HashMap<String, Parts> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let kind: String = row.get(0)?;
+        let id: String = row.get(1)?;
+        let center: String = row.get(2)?;
+        let body: String = row.get(3)?;
+        let p = parts.entry(center).or_default();
+        let bad = |source| LoadError::Entry { kind: kind.clone(), id: id.clone(), source };
+        match kind.as_str() {
+            "center" => p.center = Some(serde_json::from_str(&body).map_err(bad)?),
+            "agency" => p.agencies.push(serde_json::from_str(&body).map_err(bad)?),
+            "field" => p.fields.push(serde_json::from_str(&body).map_err(bad)?),
+            "procedure" => p.procedures.push(serde_json::from_str(&body).map_err(bad)?),
+            "service" => p.services.push(serde_json::from_str(&body).map_err(bad)?),
+            "counter" => p.counters.push(serde_json::from_str(&body).map_err(bad)?),
+            "priority" => p.priorities.push(serde_json::from_str(&body).map_err(bad)?),
+            _ => {}
+        }
+    }
+    let mut centers = HashMap::new();
+    for (id, p) in parts {
+        let Some(center) = p.center else { continue };
+        let catalog = Catalog {
+            center,
+            agencies: p.agencies,
+            fields: p.fields,
+            procedures: p.procedures,
+            services: p.services,
+            counters: p.counters,
+            priority_categories: p.priorities,
+        };
+        centers.insert(id, Arc::new(prepare(catalog)?));
+    }
+    Ok(Catalogs { version, centers })
+}
+
+/// Precomputes what requests need.
+pub fn prepare(catalog: Catalog) -> Result<CenterCatalog, LoadError> {
+    let tz = TimeZone::get(&catalog.center.time_zone)
+        .map_err(|_| LoadError::TimeZone { center: catalog.center.id.clone(), tz: catalog.center.time_zone.clone() })?;
+    let mut hours = HashMap::new();
+    for s in &catalog.services {
+        let h = OpeningHours::new(&s.hours).map_err(|source| LoadError::Hours {
+            center: catalog.center.id.clone(),
+            service: s.id.clone(),
+            source,
+        })?;
+        hours.insert(s.id.clone(), h);
+    }
+    let json = serde_json::to_vec(&catalog).map_err(|source| LoadError::Entry {
+        kind: "center".into(),
+        id: catalog.center.id.clone(),
+        source,
+    })?;
+    let digest = Sha256::digest(&json);
+    let etag = format!("\"{}\"", hex(&digest[..12]));
+    Ok(CenterCatalog { catalog, json: json.into(), etag, tz, hours })
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[derive(Default)]
+struct Parts {
+    center: Option<Center>,
+    agencies: Vec<motcua_domain::catalog::Agency>,
+    fields: Vec<motcua_domain::catalog::Field>,
+    procedures: Vec<motcua_domain::catalog::Procedure>,
+    services: Vec<Service>,
+    counters: Vec<Counter>,
+    priorities: Vec<motcua_domain::catalog::PriorityCategory>,
+}

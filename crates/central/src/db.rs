@@ -1,0 +1,142 @@
+//! SQLite: opening, pragmas, embedded migrations, a small pool of read connections.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+/// Numbered migrations, applied in order; `PRAGMA user_version` records the last one.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// Storage errors.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database migration {number}: {source}")]
+    Migrate { number: usize, source: rusqlite::Error },
+    #[error("database {path} was written by a newer server (schema {found}, this server knows {known})")]
+    TooNew { path: PathBuf, found: i64, known: usize },
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    #[error("a database lock was poisoned by a panic")]
+    Poisoned,
+}
+
+/// Opens a connection with the pragmas every connection uses: WAL, full
+/// durability (a commit is fsynced before it returns), foreign keys, and a
+/// busy timeout so a CLI import and the server can share the file.
+pub fn open(path: &Path) -> Result<Connection, DbError> {
+    let wrap = |source| DbError::Open { path: path.to_path_buf(), source };
+    let conn = Connection::open(path).map_err(wrap)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(wrap)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )
+    .map_err(wrap)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// Opens the database and brings its schema up to date.
+pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
+    let mut conn = open(path)?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > MIGRATIONS.len() as i64 {
+        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known: MIGRATIONS.len() });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
+        let number = i + 1;
+        let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
+        tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
+        tx.pragma_update(None, "user_version", number as i64).map_err(|source| DbError::Migrate { number, source })?;
+        tx.commit().map_err(|source| DbError::Migrate { number, source })?;
+    }
+    Ok(())
+}
+
+/// Read connections for request handlers; WAL lets them read while the
+/// writer commits.
+pub struct ReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// A pooled connection, returned to the pool on drop.
+pub struct PooledConn<'a> {
+    pool: &'a ReadPool,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for PooledConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        // Always Some until drop.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!("connection taken before drop"))
+    }
+}
+
+impl Drop for PooledConn<'_> {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock()) {
+            if idle.len() < 32 {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+impl ReadPool {
+    /// A pool over the database file (already migrated).
+    pub fn new(path: &Path) -> Self {
+        Self { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) }
+    }
+
+    /// An idle connection, or a new one.
+    pub fn get(&self) -> Result<PooledConn<'_>, DbError> {
+        let reused = self.idle.lock().map_err(|_| DbError::Poisoned)?.pop();
+        let conn = match reused {
+            Some(c) => c,
+            None => open(&self.path)?,
+        };
+        Ok(PooledConn { pool: self, conn: Some(conn) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_set_wal_and_full_sync() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.db");
+        let conn = open_and_migrate(&path).expect("first open");
+        drop(conn);
+        let conn = open_and_migrate(&path).expect("second open is a no-op");
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("sync");
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.db");
+        let conn = open_and_migrate(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        assert!(matches!(open_and_migrate(&path), Err(DbError::TooNew { found: 99, .. })));
+    }
+}

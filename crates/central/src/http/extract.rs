@@ -1,0 +1,165 @@
+//! Request extractors: the bearer token's identity, JSON bodies with API
+//! errors, the idempotency key.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use motcua_domain::ErrorCode;
+use rusqlite::OptionalExtension;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{CenterCatalog, hex};
+use crate::error::AppError;
+use crate::state::SharedState;
+
+/// The demo center the demo tokens belong to.
+pub const DEMO_CENTER: &str = "vp-tinh";
+
+/// A token's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Kiosk,
+    Staff,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// Who is calling: from `Authorization: Bearer TOKEN`.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub role: Role,
+    pub center: String,
+    pub name: String,
+    /// Hash of the token, the key of its rate-limit budget.
+    pub token_hash: String,
+}
+
+/// SHA-256 of a bearer token, hex; only this is stored.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+impl Auth {
+    /// The catalog of the token's center.
+    pub fn catalog(&self, state: &SharedState) -> Result<Arc<CenterCatalog>, AppError> {
+        state.catalogs.fresh().center(&self.center).cloned().ok_or_else(|| {
+            AppError::msg(
+                ErrorCode::Forbidden,
+                format!("center {} has no catalog on this server", self.center),
+                format!("Trung tâm {} chưa có danh mục trên máy chủ", self.center),
+            )
+        })
+    }
+}
+
+impl FromRequestParts<SharedState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = header
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+        let hash = token_hash(token);
+        if state.config.demo {
+            let role = match token {
+                "demo-kiosk" => Some(Role::Kiosk),
+                "demo-staff" => Some(Role::Staff),
+                _ => None,
+            };
+            if let Some(role) = role {
+                return Ok(Auth { role, center: DEMO_CENTER.into(), name: token.into(), token_hash: hash });
+            }
+        }
+        let conn = state.pool.get()?;
+        let found: Option<(String, String, String)> = conn
+            .prepare_cached("SELECT role, center, name FROM tokens WHERE hash = ?1 AND revoked_at IS NULL")?
+            .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let (role, center, name) = found.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+        let role = if role == "staff" { Role::Staff } else { Role::Kiosk };
+        Ok(Auth { role, center, name, token_hash: hash })
+    }
+}
+
+/// A caller with the staff role.
+#[derive(Debug, Clone)]
+pub struct Staff(pub Auth);
+
+impl FromRequestParts<SharedState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        if auth.role != Role::Staff {
+            return Err(AppError::msg(
+                ErrorCode::Forbidden,
+                "this endpoint is for counter staff; a kiosk token may not use it",
+                "Chức năng này chỉ dành cho cán bộ tại quầy",
+            ));
+        }
+        Ok(Staff(auth))
+    }
+}
+
+/// A JSON body whose problems are API errors (`invalid_request`, `payload_too_large`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: &JsonRejection) -> AppError {
+    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::msg(
+            ErrorCode::PayloadTooLarge,
+            "the request body is larger than 64 KiB",
+            "Dữ liệu gửi lên vượt quá 64 KiB",
+        );
+    }
+    let detail = r.body_text();
+    AppError::invalid(format!("invalid request body: {detail}"), format!("Dữ liệu gửi lên không hợp lệ: {detail}"))
+}
+
+/// The `Idempotency-Key` header: 1 to 128 visible ASCII characters.
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let key = parts
+            .headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "an Idempotency-Key header (1-128 visible ASCII characters, e.g. a UUID) is required",
+                    "Thiếu tiêu đề Idempotency-Key",
+                )
+            })?;
+        Ok(Self(key.to_string()))
+    }
+}

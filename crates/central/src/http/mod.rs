@@ -1,0 +1,100 @@
+//! The HTTP API: `app(state) -> Router`.
+
+pub mod catalog;
+pub mod dossiers;
+pub mod extract;
+pub mod page;
+pub mod queues;
+pub mod staff;
+pub mod tickets;
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use motcua_domain::ErrorCode;
+use motcua_domain::api::Health;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::error::AppError;
+use crate::state::SharedState;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Một Cửa central API", version = "1", description = "The server the Một Cửa lobby kiosks talk to."),
+    paths(
+        health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, queues::list,
+        queues::events, queues::rate, staff::call_next, staff::serve, staff::no_show, staff::recall
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/api/v1/health", tag = "meta", responses((status = 200, body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into() })
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn metrics(State(state): State<SharedState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+async fn not_found() -> AppError {
+    AppError::code(ErrorCode::NotFound)
+}
+
+async fn observe(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state.metrics.observe(start.elapsed().as_secs_f64(), resp.status().as_u16());
+    resp
+}
+
+/// The whole API over shared state.
+pub fn app(state: SharedState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/catalog", get(catalog::get))
+        .route("/tickets", post(tickets::issue))
+        .route("/tickets/{token}", get(tickets::get))
+        .route("/tickets/{token}/serve", post(staff::serve))
+        .route("/tickets/{token}/no-show", post(staff::no_show))
+        .route("/tickets/{token}/recall", post(staff::recall))
+        .route("/counters/{id}/call-next", post(staff::call_next))
+        .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
+        .route("/queues", get(queues::list))
+        .route("/events", get(queues::events))
+        .route("/ratings", post(queues::rate));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/t/{token}", get(page::ticket_page))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}

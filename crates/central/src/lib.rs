@@ -1,0 +1,18 @@
+//! The Một Cửa central server: queues, catalog and dossiers for the kiosks of
+//! one or more centers, over HTTP and SQLite.
+
+pub mod catalog;
+pub mod catalog_file;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod queue_rules;
+pub mod state;
+pub mod tickets;
+pub mod tokens;
+pub mod writer;
+
+pub use http::app;

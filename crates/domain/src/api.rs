@@ -1,0 +1,443 @@
+//! Bodies of the central API v1, shared by server and kiosk.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::dossier::StatusView;
+use crate::ticket::TicketStatus;
+
+/// `POST /api/v1/tickets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueTicketRequest {
+    pub service_id: String,
+    /// A priority category id of the center, when the citizen has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    pub kiosk_id: String,
+    /// When the kiosk issued it (a ticket delivered late after an outage); the
+    /// server places it in the queue by this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub issued_at: Option<Timestamp>,
+    /// Required for a collect-result service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
+    /// A ticket the kiosk already printed while offline: the server keeps its
+    /// number and token so the slip in the citizen's hand stays true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<OfflineTicket>,
+}
+
+/// The number and token a kiosk printed on an offline ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OfflineTicket {
+    /// Kiosk-scoped number, e.g. `A-K1-003`; never of the server's `A001` shape.
+    pub number: String,
+    /// 22–64 URL-safe random characters, the slip's QR token.
+    pub token: String,
+}
+
+/// A counter, as shown to a citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CounterRef {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+}
+
+/// A ticket as the kiosk and the citizen see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketView {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: Uuid,
+    /// The unguessable lookup token (in the QR).
+    pub token: String,
+    pub number: String,
+    pub service_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub issued_at: Timestamp,
+    pub status: TicketStatus,
+    /// 1 = next to be called (waiting tickets only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
+    /// People called before this ticket (waiting tickets only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ahead: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_wait_s: Option<u32>,
+    /// The counter it was called to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub called_at: Option<Timestamp>,
+    /// The page the QR opens.
+    pub lookup_url: String,
+    /// Issued by a kiosk while it could not reach the server.
+    #[serde(default)]
+    pub offline: bool,
+    /// The dossier a collect-result ticket is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
+}
+
+/// `{"ticket": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketResponse {
+    pub ticket: TicketView,
+}
+
+/// One step of a dossier's processing history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    pub status: StatusView,
+    /// The unit that handled this step.
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `GET /api/v1/dossiers/{code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierView {
+    pub code: String,
+    pub procedure_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_id: Option<String>,
+    /// Masked for a public screen, e.g. "Nguyễn T** L**".
+    pub applicant: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub received_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub due_at: Timestamp,
+    pub status: StatusView,
+    /// Derived from the due date.
+    pub overdue: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_at: Option<String>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// `PUT /api/v1/dossiers/{code}` (staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PutDossierRequest {
+    pub procedure_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_id: Option<String>,
+    pub applicant_name: String,
+    /// 1..10.
+    pub status: u8,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub received_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub due_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The unit making the change (defaults to the staff token's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// Now serving at one counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Serving {
+    pub counter: CounterRef,
+    pub number: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub called_at: Timestamp,
+}
+
+/// One queue's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueState {
+    pub service_id: String,
+    pub letter: String,
+    pub name: String,
+    pub waiting: u32,
+    pub serving: Vec<Serving>,
+}
+
+/// `GET /api/v1/queues`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuesResponse {
+    pub queues: Vec<QueueState>,
+}
+
+/// A server-sent event (`GET /api/v1/events`); the SSE event name is `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QueueEvent {
+    /// A ticket was called (or recalled) to a counter.
+    TicketCalled {
+        center: String,
+        service_id: String,
+        number: String,
+        counter: CounterRef,
+        recall: bool,
+    },
+    /// A queue's waiting count changed.
+    QueueChanged { center: String, service_id: String, waiting: u32 },
+}
+
+impl QueueEvent {
+    /// The center the event belongs to.
+    pub fn center(&self) -> &str {
+        match self {
+            Self::TicketCalled { center, .. } | Self::QueueChanged { center, .. } => center,
+        }
+    }
+
+    /// The SSE event name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::TicketCalled { .. } => "ticket_called",
+            Self::QueueChanged { .. } => "queue_changed",
+        }
+    }
+}
+
+/// `POST /api/v1/ratings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier_code: Option<String>,
+    /// 3 = Rất hài lòng, 2 = Hài lòng, 1 = Không hài lòng.
+    pub score: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Answer to a rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingResponse {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: Uuid,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+}
+
+/// The stable error codes of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    InvalidRequest,
+    InvalidDossierCode,
+    NotFound,
+    ServiceNotFound,
+    TicketNotFound,
+    DossierNotFound,
+    CounterNotFound,
+    PriorityNotFound,
+    DailyCapReached,
+    ServiceClosed,
+    DossierNotReady,
+    TicketStateConflict,
+    IdempotencyKeyReused,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The wire name, e.g. `daily_cap_reached`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidDossierCode => "invalid_dossier_code",
+            Self::NotFound => "not_found",
+            Self::ServiceNotFound => "service_not_found",
+            Self::TicketNotFound => "ticket_not_found",
+            Self::DossierNotFound => "dossier_not_found",
+            Self::CounterNotFound => "counter_not_found",
+            Self::PriorityNotFound => "priority_not_found",
+            Self::DailyCapReached => "daily_cap_reached",
+            Self::ServiceClosed => "service_closed",
+            Self::DossierNotReady => "dossier_not_ready",
+            Self::TicketStateConflict => "ticket_state_conflict",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that carries it.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::InvalidRequest | Self::InvalidDossierCode => 400,
+            Self::NotFound
+            | Self::ServiceNotFound
+            | Self::TicketNotFound
+            | Self::DossierNotFound
+            | Self::CounterNotFound
+            | Self::PriorityNotFound => 404,
+            Self::DailyCapReached | Self::ServiceClosed | Self::DossierNotReady | Self::TicketStateConflict => 409,
+            Self::IdempotencyKeyReused => 422,
+            Self::PayloadTooLarge => 413,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+        }
+    }
+
+    /// A default message a citizen (or the kiosk's staff) can act on, in Vietnamese.
+    pub fn message_vi(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "Máy này chưa được cấp quyền kết nối. Vui lòng báo cán bộ kỹ thuật.",
+            Self::Forbidden => "Máy này không được phép thực hiện thao tác này.",
+            Self::InvalidRequest => "Yêu cầu không hợp lệ.",
+            Self::InvalidDossierCode => "Đây không phải mã hồ sơ. Vui lòng kiểm tra mã trên giấy hẹn trả kết quả.",
+            Self::NotFound => "Không tìm thấy.",
+            Self::ServiceNotFound => "Không tìm thấy dịch vụ này. Vui lòng chọn lại.",
+            Self::TicketNotFound => "Không tìm thấy phiếu số thứ tự này.",
+            Self::DossierNotFound => "Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy hẹn.",
+            Self::CounterNotFound => "Không tìm thấy quầy này.",
+            Self::PriorityNotFound => "Không có đối tượng ưu tiên này. Vui lòng chọn lại.",
+            Self::DailyCapReached => "Hôm nay đã hết số cho dịch vụ này. Mời ông/bà quay lại vào buổi làm việc sau.",
+            Self::ServiceClosed => "Dịch vụ này hiện ngoài giờ làm việc. Mời ông/bà quay lại khi quầy mở cửa.",
+            Self::DossierNotReady => "Hồ sơ chưa có kết quả. Ông/bà chưa cần lấy số; vui lòng quay lại vào ngày hẹn trả.",
+            Self::TicketStateConflict => "Phiếu này không ở trạng thái phù hợp cho thao tác này.",
+            Self::IdempotencyKeyReused => "Yêu cầu trùng mã với một yêu cầu khác.",
+            Self::PayloadTooLarge => "Dữ liệu gửi lên quá lớn.",
+            Self::RateLimited => "Tra cứu quá nhiều lần. Vui lòng đợi một lát rồi thử lại.",
+            Self::Internal => "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.",
+        }
+    }
+
+    /// A default message a citizen (or the kiosk's staff) can act on, in English.
+    pub fn message_en(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "This kiosk is not authorised. Please tell the IT staff.",
+            Self::Forbidden => "This device may not do that.",
+            Self::InvalidRequest => "The request is not valid.",
+            Self::InvalidDossierCode => "This is not a dossier code. Please check the code on your appointment receipt.",
+            Self::NotFound => "Not found.",
+            Self::ServiceNotFound => "This service does not exist. Please choose again.",
+            Self::TicketNotFound => "No such queue ticket.",
+            Self::DossierNotFound => "No dossier has this code. Please check the code on your appointment receipt.",
+            Self::CounterNotFound => "No such counter.",
+            Self::PriorityNotFound => "No such priority category. Please choose again.",
+            Self::DailyCapReached => "All of today's numbers for this service are taken. Please come back at the next opening.",
+            Self::ServiceClosed => "This service is closed now. Please come back when the counters open.",
+            Self::DossierNotReady => "The result is not ready yet. No need to queue; please come back on the due date.",
+            Self::TicketStateConflict => "The ticket is not in a state that allows this.",
+            Self::IdempotencyKeyReused => "This request key was already used for a different request.",
+            Self::PayloadTooLarge => "The request is too large.",
+            Self::RateLimited => "Too many lookups. Please wait a moment and try again.",
+            Self::Internal => "Something went wrong on the server. Please try again in a few minutes.",
+        }
+    }
+}
+
+/// The error object: `{"error": {"code", "message", …}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// English.
+    pub message: String,
+    /// Vietnamese.
+    pub message_vi: String,
+    /// When the service opens again (`daily_cap_reached`, `service_closed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub next_open_at: Option<Timestamp>,
+    /// The dossier's due date (`dossier_not_ready`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub due_at: Option<Timestamp>,
+    /// Seconds to wait (`rate_limited`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with the code's default messages.
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message: code.message_en().to_string(),
+            message_vi: code.message_vi().to_string(),
+            next_open_at: None,
+            due_at: None,
+            retry_after_s: None,
+        }
+    }
+}
+
+/// The error body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_json_is_pinned() {
+        let mut e = ApiError::new(ErrorCode::DailyCapReached);
+        e.next_open_at = Some("2026-11-30T00:30:00Z".parse().expect("ts"));
+        let json = serde_json::to_value(ErrorBody { error: e }).expect("json");
+        assert_eq!(json["error"]["code"], "daily_cap_reached");
+        assert_eq!(json["error"]["next_open_at"], "2026-11-30T00:30:00Z");
+        assert!(json["error"]["message_vi"].as_str().is_some_and(|m| m.contains("hết số")));
+        assert!(json["error"].get("due_at").is_none());
+    }
+
+    #[test]
+    fn wire_names_match_serde_names() {
+        for code in [ErrorCode::Unauthorized, ErrorCode::IdempotencyKeyReused, ErrorCode::InvalidDossierCode, ErrorCode::RateLimited] {
+            assert_eq!(serde_json::to_value(code).expect("json"), code.as_str());
+        }
+    }
+
+    #[test]
+    fn unknown_request_fields_are_refused() {
+        let r: Result<IssueTicketRequest, _> =
+            serde_json::from_str(r#"{"service_id":"a","kiosk_id":"k","servce":"typo"}"#);
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The Một Cửa domain: what a one-stop public administration center is made of,
+//! shared by the kiosk and the central server so the two cannot drift.
+//! No I/O lives here.
+
+pub mod api;
+pub mod catalog;
+pub mod dossier;
+pub mod dossier_code;
+pub mod hours;
+pub mod scan;
+pub mod ticket;
+
+pub use api::{ApiError, ErrorBody, ErrorCode};
+pub use catalog::{Catalog, Center, Counter, Procedure, Service, ServiceKind};
+pub use dossier::{DossierStatus, mask_name};
+pub use dossier_code::{CodeRejection, DossierCode, DossierCodeRules};
+pub use scan::{ScanPayload, classify_scan};
+pub use ticket::TicketStatus;
