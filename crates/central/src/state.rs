@@ -97,7 +97,10 @@ impl RateLimiter {
         let rate = cap / 60.0;
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
         let now = Instant::now();
-        let (tokens, last) = buckets.entry(who.to_string()).or_insert((cap, now));
+        if !buckets.contains_key(who) {
+            buckets.insert(who.to_string(), (cap, now));
+        }
+        let Some((tokens, last)) = buckets.get_mut(who) else { return Ok(()) };
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(cap);
         *last = now;
         if *tokens >= 1.0 {

@@ -112,13 +112,12 @@ impl Writer {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut index = self.index.write().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
             for (cmd, reply) in batch {
-                tx.execute_batch("SAVEPOINT job")?;
+                tx.prepare_cached("SAVEPOINT job")?.execute([])?;
                 let result = apply(&tx, &mut index, cmd, now);
-                if result.is_ok() {
-                    tx.execute_batch("RELEASE job")?;
-                } else {
-                    tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+                if result.is_err() {
+                    tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
                 }
+                tx.prepare_cached("RELEASE job")?.execute([])?;
                 replies.push((reply, result));
             }
             drop(index);
