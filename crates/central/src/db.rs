@@ -86,10 +86,10 @@ impl std::ops::Deref for PooledConn<'_> {
 
 impl Drop for PooledConn<'_> {
     fn drop(&mut self) {
-        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock()) {
-            if idle.len() < 32 {
-                idle.push(conn);
-            }
+        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock())
+            && idle.len() < 32
+        {
+            idle.push(conn);
         }
     }
 }

@@ -261,6 +261,7 @@ async fn openapi_and_metrics_are_served() {
 
 // ---- every error code, and nothing stored ----
 
+#[allow(clippy::too_many_arguments)]
 async fn refused(api: &Api, method: &str, uri: &str, token: Option<&str>, key: Option<&str>, body: Option<String>, status: u16, want: &str) -> serde_json::Value {
     let before = api.written();
     let (s, h, v) = api.call_raw(method, uri, token, key, body).await;
