@@ -1,10 +1,15 @@
-//! `kioskctl`: render sample slips, test printers, read printer status.
+//! `kioskctl`: render sample slips, test printers, read printer status, and
+//! check a configured kiosk from a terminal (`--config FILE`): take a ticket,
+//! collect a result, look up, status, sync the outbox, reprint. Kiosk
+//! commands print JSON on stdout; their errors are JSON
+//! `{code, message, message_vi}` on stderr with exit code 1.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use motcua_engine::printer::{Printer, PrinterError, PrinterSpec};
+use motcua_engine::{Config, EngineError, Kiosk};
 use motcua_receipt::{Lang, Layout, Paper, Renderer, escpos, samples, slips};
 
 #[derive(Parser)]
@@ -63,6 +68,57 @@ enum Cmd {
         /// Printer spec.
         #[arg(long)]
         printer: String,
+    },
+    /// Take a queue ticket as a citizen would (issue, journal, print).
+    TakeTicket {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+        /// Service (queue) id.
+        #[arg(long)]
+        service: String,
+        /// Priority category id.
+        #[arg(long)]
+        priority: Option<String>,
+        /// Also write the slip preview PNG here.
+        #[arg(long)]
+        preview: Option<PathBuf>,
+    },
+    /// Take a ticket in the collect-result queue for a dossier code.
+    CollectResult {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+        /// The dossier code (or a scanned receipt URL).
+        code: String,
+    },
+    /// Look up what was typed or scanned: a dossier code or a ticket QR.
+    Lookup {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+        /// The text.
+        text: String,
+    },
+    /// The kiosk's status: server, printer, outbox, unprinted tickets.
+    Status {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Deliver the offline tickets in the outbox now.
+    Sync {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Print a journalled ticket again (id, server id, token or number).
+    Reprint {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+        /// The ticket.
+        ticket: String,
     },
 }
 
@@ -129,7 +185,11 @@ impl From<motcua_receipt::ReceiptError> for Failure {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    if is_kiosk_command(&cli.command) {
+        return run_kiosk(cli.command);
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(msg)) => {
             eprintln!("kioskctl: {msg}");
@@ -179,6 +239,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", json(&outcome)?);
             Ok(())
         }
+        Cmd::TakeTicket { .. }
+        | Cmd::CollectResult { .. }
+        | Cmd::Lookup { .. }
+        | Cmd::Status { .. }
+        | Cmd::Sync { .. }
+        | Cmd::Reprint { .. } => Err(Failure("not a printer command".into())),
         Cmd::PrinterStatus { printer } => {
             let printer = parse_printer(&printer)?;
             match printer.status() {
@@ -191,6 +257,128 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Err(e.into())
                 }
             }
+        }
+    }
+}
+
+fn is_kiosk_command(cmd: &Cmd) -> bool {
+    matches!(
+        cmd,
+        Cmd::TakeTicket { .. } | Cmd::CollectResult { .. } | Cmd::Lookup { .. } | Cmd::Status { .. } | Cmd::Sync { .. } | Cmd::Reprint { .. }
+    )
+}
+
+fn print_error(e: &EngineError) {
+    let body = serde_json::to_string_pretty(&e.body()).unwrap_or_else(|_| format!("{{\"code\": \"{}\"}}", e.code()));
+    eprintln!("{body}");
+    tracing_detail(e);
+}
+
+fn tracing_detail(e: &EngineError) {
+    if std::env::var_os("KIOSKCTL_DEBUG").is_some() {
+        eprintln!("detail: {e}");
+    }
+}
+
+/// Runs a `--config` command on a runtime of its own.
+fn run_kiosk(cmd: Cmd) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(&EngineError::Internal(format!("runtime: {e}")));
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(kiosk_command(cmd)) {
+        Ok(value) => match serde_json::to_string_pretty(&value) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_error(&EngineError::Internal(format!("json: {e}")));
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            print_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &std::path::Path) -> Result<Kiosk, EngineError> {
+    Kiosk::open(Config::load(config)?).await
+}
+
+fn without_preview(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("preview_png");
+    }
+    value
+}
+
+async fn kiosk_command(cmd: Cmd) -> Result<serde_json::Value, EngineError> {
+    let json = |v: &dyn erased::Json| v.to_value();
+    Ok(match cmd {
+        Cmd::TakeTicket { config, service, priority, preview } => {
+            let kiosk = open(&config).await?;
+            let outcome = kiosk.take_ticket(&service, priority.as_deref()).await?;
+            if let Some(path) = preview {
+                write_preview(&path, &outcome.preview_png)?;
+            }
+            without_preview(json(&outcome)?)
+        }
+        Cmd::CollectResult { config, code } => {
+            let kiosk = open(&config).await?;
+            without_preview(json(&kiosk.collect_result(&code).await?)?)
+        }
+        Cmd::Lookup { config, text } => json(&open(&config).await?.lookup(&text).await?)?,
+        Cmd::Status { config } => {
+            let kiosk = open(&config).await?;
+            let mut status = json(&kiosk.status().await)?;
+            let unprinted: Vec<_> = kiosk
+                .unprinted()?
+                .into_iter()
+                .map(|t| serde_json::json!({"id": t.id, "number": t.number, "issued_local": t.issued_local, "offline": t.offline}))
+                .collect();
+            if let Some(obj) = status.as_object_mut() {
+                obj.insert("unprinted".into(), serde_json::Value::Array(unprinted));
+            }
+            status
+        }
+        Cmd::Sync { config } => {
+            let kiosk = open(&config).await?;
+            let report = kiosk.sync_now().await?;
+            json(&report)?
+        }
+        Cmd::Reprint { config, ticket } => without_preview(json(&open(&config).await?.reprint(&ticket).await?)?),
+        Cmd::Render { .. } | Cmd::PrintTest { .. } | Cmd::PrinterStatus { .. } => {
+            return Err(EngineError::Internal("not a kiosk command".into()));
+        }
+    })
+}
+
+fn write_preview(path: &std::path::Path, data_url: &str) -> Result<(), EngineError> {
+    use base64::Engine as _;
+    let b64 = data_url.strip_prefix("data:image/png;base64,").unwrap_or(data_url);
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| EngineError::Internal(format!("preview: {e}")))?;
+    std::fs::write(path, png).map_err(|e| EngineError::Internal(format!("cannot write {}: {e}", path.display())))
+}
+
+/// `serde_json::to_value` behind a trait object, so one closure serves every type.
+mod erased {
+    use motcua_engine::EngineError;
+
+    pub trait Json {
+        fn to_value(&self) -> Result<serde_json::Value, EngineError>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_value(&self) -> Result<serde_json::Value, EngineError> {
+            serde_json::to_value(self).map_err(|e| EngineError::Internal(format!("json: {e}")))
         }
     }
 }

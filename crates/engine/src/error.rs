@@ -1,0 +1,242 @@
+//! The engine's error: a stable `code()`, a sentence for the citizen in
+//! Vietnamese and English, and the JSON body the UI and `kioskctl` show.
+
+use jiff::Timestamp;
+use motcua_domain::{ApiError, CodeRejection, ErrorCode};
+use serde::Serialize;
+
+use crate::printer::PrinterError;
+
+/// Everything a kiosk action can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A config key has a value the kiosk cannot use.
+    #[error("config key `{key}` = {value:?}: expected {expected}")]
+    ConfigInvalid {
+        /// The key (as in the TOML file).
+        key: String,
+        /// The value given (the token is never echoed).
+        value: String,
+        /// What is expected.
+        expected: String,
+    },
+    /// The server refused the kiosk's token (401): never offline mode.
+    #[error("this kiosk is not authorised by the central server: {0}")]
+    NotAuthorised(String),
+    /// The central server could not be reached (connect error, timeout, 502/503/504).
+    #[error("central server unreachable: {detail}")]
+    ServerUnreachable {
+        /// What failed.
+        detail: String,
+        /// A collect-result ticket: the citizen is sent to the counter.
+        collect: bool,
+    },
+    /// The server is unreachable and the config says not to issue offline tickets.
+    #[error("central server unreachable and offline tickets are disabled: {0}")]
+    OfflineRefused(String),
+    /// What was typed or scanned is neither a dossier code nor a ticket QR.
+    #[error("not a dossier code or ticket: {0}")]
+    NotACode(CodeRejection),
+    /// An error answered by the central server.
+    #[error("central server: {}: {}", .0.code.as_str(), .0.message)]
+    Api(Box<ApiError>),
+    /// The service is not in the catalog.
+    #[error("service {0:?} is not in the catalog")]
+    ServiceNotFound(String),
+    /// The priority category is not in the catalog.
+    #[error("priority category {0:?} is not in the catalog")]
+    PriorityNotFound(String),
+    /// The procedure is not in the catalog.
+    #[error("procedure {0:?} is not in the catalog")]
+    ProcedureNotFound(String),
+    /// No ticket in this kiosk's journal matches.
+    #[error("no ticket {0:?} in this kiosk's journal")]
+    TicketNotFound(String),
+    /// No catalog yet: never fetched and the server cannot be reached.
+    #[error("no catalog cached yet and the central server cannot be reached")]
+    CatalogUnavailable,
+    /// The request itself is wrong (e.g. a rating score outside 1..=3).
+    #[error("invalid request: {0}")]
+    InvalidInput(String),
+    /// A printer problem.
+    #[error(transparent)]
+    Printer(#[from] PrinterError),
+    /// The local store failed.
+    #[error("local store: {0}")]
+    Store(String),
+    /// A bug or an unexpected answer.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// The error as it crosses the IPC boundary and `kioskctl`'s stderr.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineErrorBody {
+    /// Stable code.
+    pub code: String,
+    /// For the citizen, in English.
+    pub message: String,
+    /// For the citizen, in Vietnamese.
+    pub message_vi: String,
+    /// Dossier due date (`dossier_not_ready`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<Timestamp>,
+    /// Next opening (`daily_cap_reached`, `service_closed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_open_at: Option<Timestamp>,
+}
+
+impl EngineError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::ConfigInvalid { .. } => "config_invalid",
+            Self::NotAuthorised(_) => "not_authorised",
+            Self::ServerUnreachable { .. } => "server_unreachable",
+            Self::OfflineRefused(_) => "offline_refused",
+            Self::NotACode(_) => "not_a_code",
+            Self::Api(e) if e.code == ErrorCode::Unauthorized => "not_authorised",
+            Self::Api(e) if e.code == ErrorCode::InvalidDossierCode => "not_a_code",
+            Self::Api(e) => e.code.as_str(),
+            Self::ServiceNotFound(_) => "service_not_found",
+            Self::PriorityNotFound(_) => "priority_not_found",
+            Self::ProcedureNotFound(_) => "procedure_not_found",
+            Self::TicketNotFound(_) => "ticket_not_found",
+            Self::CatalogUnavailable => "catalog_unavailable",
+            Self::InvalidInput(_) => "invalid_request",
+            Self::Printer(e) => e.code(),
+            Self::Store(_) => "store",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// A sentence for the citizen (or the IT officer), in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        match self {
+            Self::ConfigInvalid { key, .. } => format!("Cấu hình máy kiosk không hợp lệ (mục {key}). Vui lòng báo cán bộ kỹ thuật."),
+            Self::NotAuthorised(_) => ErrorCode::Unauthorized.message_vi().to_owned(),
+            Self::ServerUnreachable { collect: true, .. } => {
+                "Hiện không kết nối được hệ thống nên chưa kiểm tra được hồ sơ. Vui lòng đến quầy trả kết quả để được hỗ trợ.".to_owned()
+            }
+            Self::ServerUnreachable { .. } => "Hiện không kết nối được hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::OfflineRefused(_) => "Hệ thống đang mất kết nối nên tạm dừng cấp số. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::NotACode(r) => r.message_vi(),
+            Self::Api(e) => e.message_vi.clone(),
+            Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_vi().to_owned(),
+            Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_vi().to_owned(),
+            Self::ProcedureNotFound(_) => "Không tìm thấy thủ tục này. Vui lòng chọn lại.".to_owned(),
+            Self::TicketNotFound(_) => ErrorCode::TicketNotFound.message_vi().to_owned(),
+            Self::CatalogUnavailable => "Máy chưa tải được danh mục dịch vụ. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_vi().to_owned(),
+            Self::Printer(e) => e.message_vi().to_owned(),
+            Self::Store(_) | Self::Internal(_) => "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
+        }
+    }
+
+    /// A sentence for the citizen (or the IT officer), in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            Self::ConfigInvalid { key, .. } => format!("The kiosk configuration is invalid ({key}). Please tell the IT staff."),
+            Self::NotAuthorised(_) => ErrorCode::Unauthorized.message_en().to_owned(),
+            Self::ServerUnreachable { collect: true, .. } => {
+                "The system cannot be reached, so your dossier cannot be checked now. Please go to the result counter for help.".to_owned()
+            }
+            Self::ServerUnreachable { .. } => "The system cannot be reached. Please try again in a few minutes or ask a staff member.".to_owned(),
+            Self::OfflineRefused(_) => "The system is offline and no numbers are issued for now. Please ask a staff member.".to_owned(),
+            Self::NotACode(r) => r.message_en(),
+            Self::Api(e) => e.message.clone(),
+            Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_en().to_owned(),
+            Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_en().to_owned(),
+            Self::ProcedureNotFound(_) => "This procedure does not exist. Please choose again.".to_owned(),
+            Self::TicketNotFound(_) => ErrorCode::TicketNotFound.message_en().to_owned(),
+            Self::CatalogUnavailable => "The list of services has not been loaded yet. Please ask a staff member.".to_owned(),
+            Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_en().to_owned(),
+            Self::Printer(e) => e.message_en().to_owned(),
+            Self::Store(_) | Self::Internal(_) => "The kiosk has a problem. Please ask a staff member.".to_owned(),
+        }
+    }
+
+    /// The serialisable body `{code, message, message_vi, due_at?, next_open_at?}`.
+    pub fn body(&self) -> EngineErrorBody {
+        let (due_at, next_open_at) = match self {
+            Self::Api(e) => (e.due_at, e.next_open_at),
+            _ => (None, None),
+        };
+        EngineErrorBody {
+            code: self.code().to_owned(),
+            message: self.message_en(),
+            message_vi: self.message_vi(),
+            due_at,
+            next_open_at,
+        }
+    }
+
+    /// Whether this is the server being out of reach (the offline path).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::ServerUnreachable { .. })
+    }
+}
+
+impl Serialize for EngineError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body().serialize(serializer)
+    }
+}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for EngineError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(format!("json: {e}"))
+    }
+}
+
+impl From<motcua_receipt::ReceiptError> for EngineError {
+    fn from(e: motcua_receipt::ReceiptError) -> Self {
+        Self::Printer(PrinterError::Render(e))
+    }
+}
+
+impl From<tokio::task::JoinError> for EngineError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Internal(format!("background task: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_json_is_pinned() {
+        let mut api = ApiError::new(ErrorCode::DossierNotReady);
+        api.due_at = Some("2026-12-01T09:30:00Z".parse().unwrap());
+        let json = serde_json::to_value(EngineError::Api(Box::new(api))).unwrap();
+        assert_eq!(json["code"], "dossier_not_ready");
+        assert_eq!(json["due_at"], "2026-12-01T09:30:00Z");
+        assert!(json["message_vi"].as_str().unwrap().contains("chưa có kết quả"));
+        assert!(json.get("next_open_at").is_none());
+        let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["code", "due_at", "message", "message_vi"]);
+    }
+
+    #[test]
+    fn a_401_is_not_authorised_and_never_unreachable() {
+        let e = EngineError::Api(Box::new(ApiError::new(ErrorCode::Unauthorized)));
+        assert_eq!(e.code(), "not_authorised");
+        assert!(!e.is_unreachable());
+        assert_eq!(EngineError::NotAuthorised("revoked".into()).code(), "not_authorised");
+    }
+
+    #[test]
+    fn unreachable_for_collect_sends_the_citizen_to_the_counter() {
+        let e = EngineError::ServerUnreachable { detail: "refused".into(), collect: true };
+        assert_eq!(e.code(), "server_unreachable");
+        assert!(e.message_vi().contains("quầy"));
+    }
+}

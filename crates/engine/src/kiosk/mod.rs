@@ -1,0 +1,272 @@
+//! The `Kiosk` facade: the only API the UI (and `kioskctl`) uses.
+
+mod state;
+mod tickets;
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use jiff::Timestamp;
+use motcua_domain::api::RatingRequest;
+use motcua_domain::{Catalog, DossierCodeRules, ScanPayload, classify_scan};
+use motcua_receipt::{Renderer, slips};
+use tokio::sync::{Notify, broadcast};
+use tokio::task::JoinHandle;
+
+pub use tickets::CRASH_AFTER_JOURNAL_ENV;
+
+use crate::client::{CentralClient, Retry};
+use crate::config::Config;
+use crate::error::EngineError;
+use crate::printer::{Printer, PrinterState, PrinterStatus};
+use crate::store::Store;
+use crate::types::{KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome};
+use crate::{feed, slip, sync};
+pub(crate) use state::Inner;
+use state::{CatalogState, Health};
+
+/// The whole kiosk without a window. Dropping it stops its background tasks.
+pub struct Kiosk {
+    inner: Arc<Inner>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Kiosk {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+impl Kiosk {
+    /// Opens the store, refreshes the catalog, and spawns the outbox sync and
+    /// now-serving tasks (the outbox left by a previous run is resumed).
+    pub async fn start(config: Config) -> Result<Kiosk, EngineError> {
+        let mut kiosk = Self::open(config).await?;
+        kiosk.tasks.push(tokio::spawn(sync::run(kiosk.inner.clone())));
+        kiosk.tasks.push(tokio::spawn(feed::run_events(kiosk.inner.clone())));
+        kiosk.tasks.push(tokio::spawn(feed::run_polling(kiosk.inner.clone())));
+        Ok(kiosk)
+    }
+
+    /// Like [`Kiosk::start`] without background tasks: for `kioskctl` and
+    /// tests, which call [`Kiosk::sync_now`] themselves.
+    pub async fn open(config: Config) -> Result<Kiosk, EngineError> {
+        let rules = match &config.dossier_code_pattern {
+            Some(p) => DossierCodeRules::with_pattern(p).map_err(|e| EngineError::ConfigInvalid {
+                key: "dossier_code_pattern".into(),
+                value: p.clone(),
+                expected: format!("a valid regular expression ({e})"),
+            })?,
+            None => DossierCodeRules::default(),
+        };
+        let store = Store::open(&config.data_dir)?;
+        let client = CentralClient::new(&config)?;
+        let printer = Printer::new(config.printer.clone());
+        let printer_status = PrinterStatus::new(config.printer.to_string(), PrinterState::Unknown, Some("not checked yet".into()));
+        let last_sync = store.setting("last_sync")?.and_then(|s| s.parse::<Timestamp>().ok());
+        let cached = store.cached_catalog()?;
+        let (events, _) = broadcast::channel(256);
+        let inner = Arc::new(Inner {
+            renderer: Renderer::new()?,
+            config,
+            store,
+            client,
+            printer,
+            rules,
+            catalog: RwLock::new(None::<CatalogState>),
+            health: Mutex::new(Health { online: None, authorised: true, printer: printer_status, last_sync }),
+            queues: Mutex::new(None),
+            events,
+            sync_wake: Notify::new(),
+            sync_lock: tokio::sync::Mutex::new(()),
+        });
+        if let Some((etag, json)) = cached
+            && let Err(e) = inner.install_catalog(&json, etag)
+        {
+            tracing::warn!(error = %e, "cached catalog ignored");
+        }
+        let budget = inner.config.online_budget.min(std::time::Duration::from_secs(2));
+        match inner.refresh_catalog(Retry::Within(budget)).await {
+            Ok(_) => {}
+            Err(e @ EngineError::ConfigInvalid { .. }) => return Err(e),
+            Err(e) => tracing::warn!(error = %e, "catalog not refreshed at start"),
+        }
+        Ok(Kiosk { inner, tasks: Vec::new() })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The catalog (cached; works offline once fetched).
+    pub fn catalog(&self) -> Result<Arc<Catalog>, EngineError> {
+        self.inner.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable)
+    }
+
+    /// Accent- and case-insensitive search, best first, at most 30 hits.
+    pub fn search(&self, text: &str) -> Vec<SearchHit> {
+        self.inner.cached().map(|(_, index)| index.search(text)).unwrap_or_default()
+    }
+
+    /// Takes a number: issued online, or offline when the server cannot be
+    /// reached (per config); journalled, then printed.
+    pub async fn take_ticket(&self, service_id: &str, priority: Option<&str>) -> Result<TicketOutcome, EngineError> {
+        self.inner.take_ticket(service_id, priority).await
+    }
+
+    /// A ticket in the collect-result queue, or `dossier_not_ready` with the due date.
+    pub async fn collect_result(&self, dossier_code: &str) -> Result<TicketOutcome, EngineError> {
+        self.inner.collect_result(dossier_code).await
+    }
+
+    /// A dossier code → its status; a ticket QR → the ticket's status;
+    /// anything else → `not_a_code` without a request.
+    pub async fn lookup(&self, text: &str) -> Result<Lookup, EngineError> {
+        let inner = &self.inner;
+        match classify_scan(text, &inner.rules) {
+            ScanPayload::Garbage(reason) => Err(EngineError::NotACode(reason)),
+            ScanPayload::Dossier(code) => {
+                let r = inner.client.dossier(code.as_str(), inner.retry()).await;
+                inner.note(&r);
+                Ok(Lookup::Dossier { dossier: r? })
+            }
+            ScanPayload::Ticket(token) => {
+                let r = inner.client.ticket(&token, inner.retry()).await;
+                inner.note(&r);
+                let ticket = r?;
+                let service_name = inner
+                    .cached()
+                    .and_then(|(c, _)| c.service(&ticket.service_id).map(|s| s.name.clone()))
+                    .unwrap_or_else(|| ticket.service_id.clone());
+                Ok(Lookup::Ticket { ticket, service_name })
+            }
+        }
+    }
+
+    /// A procedure with its field, agency and queue.
+    pub fn procedure(&self, id: &str) -> Result<ProcedureInfo, EngineError> {
+        let catalog = self.catalog()?;
+        let procedure = catalog.procedures.iter().find(|p| p.id == id).ok_or_else(|| EngineError::ProcedureNotFound(id.to_owned()))?;
+        let field = catalog.fields.iter().find(|f| f.id == procedure.field);
+        let agency = field.and_then(|f| catalog.agencies.iter().find(|a| a.id == f.agency));
+        Ok(ProcedureInfo {
+            procedure: procedure.clone(),
+            field_name: field.map(|f| f.name.clone()).unwrap_or_default(),
+            agency_name: agency.map(|a| a.name.clone()).unwrap_or_default(),
+            service_id: catalog.service_for_procedure(id).map(|s| s.id.clone()),
+        })
+    }
+
+    /// Prints a procedure's document checklist.
+    pub async fn print_checklist(&self, procedure_id: &str) -> Result<PrintReport, EngineError> {
+        let info = self.procedure(procedure_id)?;
+        let catalog = self.catalog()?;
+        let now = Timestamp::now();
+        let layout = slips::checklist(&slip::checklist(&catalog, &info.procedure, now), self.inner.config.language);
+        self.inner.print_slip(layout, info.procedure.id.clone(), now).await
+    }
+
+    /// Prints a dossier's status slip.
+    pub async fn print_dossier(&self, code: &str) -> Result<PrintReport, EngineError> {
+        let code = self.inner.rules.parse(code).map_err(EngineError::NotACode)?;
+        let catalog = self.catalog()?;
+        let r = self.inner.client.dossier(code.as_str(), self.inner.retry()).await;
+        self.inner.note(&r);
+        let dossier = r?;
+        let now = Timestamp::now();
+        let layout = slips::dossier(&slip::dossier(&catalog, &dossier, self.inner.config.language, now), self.inner.config.language);
+        self.inner.print_slip(layout, dossier.code.clone(), now).await
+    }
+
+    /// Prints a journalled ticket again (by id, server id, token or number).
+    pub async fn reprint(&self, ticket_id: &str) -> Result<TicketOutcome, EngineError> {
+        self.inner.reprint(ticket_id).await
+    }
+
+    /// Tickets whose slip has not printed yet (newest first).
+    pub fn unprinted(&self) -> Result<Vec<KioskTicket>, EngineError> {
+        self.inner.store.unprinted(100)
+    }
+
+    /// Sends a satisfaction rating.
+    pub async fn rate(&self, rating: RatingInput) -> Result<(), EngineError> {
+        if !(1..=3).contains(&rating.score) {
+            return Err(EngineError::InvalidInput(format!("score {} is not 1, 2 or 3", rating.score)));
+        }
+        let dossier_code = match rating.dossier_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(self.inner.rules.parse(c).map_err(EngineError::NotACode)?.to_string()),
+            None => None,
+        };
+        let request = RatingRequest {
+            ticket_token: rating.ticket_token.filter(|t| !t.trim().is_empty()),
+            dossier_code,
+            score: rating.score,
+            comment: rating.comment.filter(|c| !c.trim().is_empty()),
+        };
+        if request.ticket_token.is_none() && request.dossier_code.is_none() {
+            return Err(EngineError::InvalidInput("a rating needs a ticket or a dossier".into()));
+        }
+        let r = self.inner.client.rate(&request, self.inner.retry()).await;
+        self.inner.note(&r);
+        r
+    }
+
+    /// Online/offline, printer (read now), outbox length, last sync.
+    pub async fn status(&self) -> KioskStatus {
+        let inner = self.inner.clone();
+        match tokio::task::spawn_blocking(move || inner.printer.status()).await {
+            Ok(Ok(s)) => self.inner.note_printer(s),
+            Ok(Err(e)) => self.inner.note_printer_error(&e),
+            Err(e) => tracing::warn!(error = %e, "printer status task failed"),
+        }
+        self.inner.snapshot()
+    }
+
+    /// Asks the server whether it is there (and refreshes the catalog).
+    pub async fn probe(&self) -> Result<(), EngineError> {
+        self.inner.refresh_catalog(Retry::Once).await.map(|_| ())
+    }
+
+    /// Runs one outbox pass now.
+    pub async fn sync_now(&self) -> Result<SyncReport, EngineError> {
+        sync::pass(&self.inner).await
+    }
+
+    /// Live events: now serving, tickets called, status changes.
+    pub fn subscribe(&self) -> broadcast::Receiver<KioskEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Whether `pin` is the admin PIN.
+    pub fn check_admin_pin(&self, pin: &str) -> bool {
+        self.inner.config.check_admin_pin(pin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>(_: &T) {}
+
+    /// Tauri keeps the kiosk in managed state and runs commands on any thread.
+    #[test]
+    fn the_kiosk_and_its_futures_cross_threads() {
+        send_sync::<Kiosk>();
+        let make = |k: &'static Kiosk| {
+            send(&k.take_ticket("s", None));
+            send(&k.collect_result("c"));
+            send(&k.lookup("x"));
+            send(&k.reprint("x"));
+            send(&k.status());
+            send(&k.sync_now());
+            send(&k.print_checklist("p"));
+            send(&k.print_dossier("d"));
+            send(&k.rate(RatingInput { ticket_token: None, dossier_code: None, score: 3, comment: None }));
+        };
+        let _ = make;
+    }
+}

@@ -1,0 +1,211 @@
+//! The kiosk's shared state: what the facade and its background tasks share.
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use jiff::Timestamp;
+use motcua_domain::api::QueuesResponse;
+use motcua_domain::{Catalog, DossierCodeRules};
+use motcua_receipt::Renderer;
+use tokio::sync::{Notify, broadcast};
+
+use crate::client::{CentralClient, Retry};
+use crate::config::Config;
+use crate::error::EngineError;
+use crate::printer::{Printer, PrinterError, PrinterState, PrinterStatus};
+use crate::search::SearchIndex;
+use crate::store::Store;
+use crate::types::{KioskEvent, KioskStatus};
+
+/// A catalog with its search index and ETag.
+pub(crate) struct CatalogState {
+    pub catalog: Arc<Catalog>,
+    pub index: Arc<SearchIndex>,
+    pub etag: Option<String>,
+}
+
+/// What the kiosk knows about its surroundings.
+pub(crate) struct Health {
+    /// `None` until the server answered or failed once.
+    pub online: Option<bool>,
+    pub authorised: bool,
+    pub printer: PrinterStatus,
+    pub last_sync: Option<Timestamp>,
+}
+
+/// Shared by the facade and the background tasks.
+pub(crate) struct Inner {
+    pub config: Config,
+    pub store: Store,
+    pub client: CentralClient,
+    pub printer: Printer,
+    pub renderer: Renderer,
+    pub rules: DossierCodeRules,
+    pub catalog: RwLock<Option<CatalogState>>,
+    pub health: Mutex<Health>,
+    pub queues: Mutex<Option<QueuesResponse>>,
+    pub events: broadcast::Sender<KioskEvent>,
+    /// Wakes the outbox sync task.
+    pub sync_wake: Notify,
+    /// One outbox pass at a time.
+    pub sync_lock: tokio::sync::Mutex<()>,
+}
+
+impl Inner {
+    fn health(&self) -> std::sync::MutexGuard<'_, Health> {
+        // A poisoned lock only means a panic elsewhere; the data is still usable.
+        self.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The status as last known, without asking the printer.
+    pub fn snapshot(&self) -> KioskStatus {
+        let (outbox, outbox_rejected, pending_prints) = self.store.counts().unwrap_or((0, 0, 0));
+        let catalog_loaded = self.catalog.read().map(|c| c.is_some()).unwrap_or(false);
+        let h = self.health();
+        KioskStatus {
+            online: h.online.unwrap_or(false),
+            authorised: h.authorised,
+            printer: h.printer.clone(),
+            outbox,
+            outbox_rejected,
+            pending_prints,
+            last_sync: h.last_sync,
+            catalog_loaded,
+        }
+    }
+
+    fn publish_status(&self) {
+        let status = self.snapshot();
+        let _ = self.events.send(KioskEvent::Status { status });
+    }
+
+    /// Known to be offline: a citizen's tap does not wait for the network.
+    pub fn known_offline(&self) -> bool {
+        self.health().online == Some(false)
+    }
+
+    /// The retry policy for a citizen's request right now.
+    pub fn retry(&self) -> Retry {
+        if self.known_offline() { Retry::Once } else { self.client.interactive() }
+    }
+
+    /// Learns from a server answer: online/offline, authorised or not.
+    pub fn note<T>(&self, result: &Result<T, EngineError>) {
+        let (online, authorised) = match result {
+            Ok(_) => (true, Some(true)),
+            Err(e) if e.is_unreachable() => (false, None),
+            Err(EngineError::NotAuthorised(_)) => (true, Some(false)),
+            Err(EngineError::Api(_)) => (true, Some(true)),
+            Err(_) => return,
+        };
+        let changed = {
+            let mut h = self.health();
+            let before = (h.online, h.authorised);
+            h.online = Some(online);
+            if let Some(a) = authorised {
+                h.authorised = a;
+            }
+            before != (h.online, h.authorised)
+        };
+        if changed {
+            tracing::info!(online, "central server reachability changed");
+            if online {
+                self.sync_wake.notify_one();
+            }
+            self.publish_status();
+        }
+    }
+
+    /// Records a delivered outbox pass.
+    pub fn set_last_sync(&self, at: Timestamp) {
+        self.health().last_sync = Some(at);
+    }
+
+    /// Records the printer's state; publishes a status event when it changed.
+    pub fn note_printer(&self, status: PrinterStatus) {
+        let changed = {
+            let mut h = self.health();
+            let changed = h.printer.state != status.state;
+            h.printer = status;
+            changed
+        };
+        if changed {
+            self.publish_status();
+        }
+    }
+
+    /// Records a printer error as the printer's state.
+    pub fn note_printer_error(&self, e: &PrinterError) {
+        let state = match e {
+            PrinterError::PaperOut { .. } => PrinterState::PaperOut,
+            PrinterError::CoverOpen { .. } => PrinterState::CoverOpen,
+            _ => PrinterState::Offline,
+        };
+        self.note_printer(PrinterStatus::new(self.printer.spec().to_string(), state, Some(e.to_string())));
+    }
+
+    /// The cached catalog.
+    pub fn cached(&self) -> Option<(Arc<Catalog>, Arc<SearchIndex>)> {
+        let guard = self.catalog.read().ok()?;
+        guard.as_ref().map(|c| (c.catalog.clone(), c.index.clone()))
+    }
+
+    /// Installs a catalog from its JSON.
+    pub fn install_catalog(&self, json: &str, etag: Option<String>) -> Result<Arc<Catalog>, EngineError> {
+        let catalog: Catalog = serde_json::from_str(json)?;
+        if catalog.center.id != self.config.center_id {
+            return Err(EngineError::ConfigInvalid {
+                key: "center_id".into(),
+                value: self.config.center_id.clone(),
+                expected: format!("the center of the token ({})", catalog.center.id),
+            });
+        }
+        let catalog = Arc::new(catalog);
+        let index = Arc::new(SearchIndex::new(&catalog));
+        let mut guard = self.catalog.write().map_err(|_| EngineError::Internal("catalog lock poisoned".into()))?;
+        *guard = Some(CatalogState { catalog: catalog.clone(), index, etag });
+        Ok(catalog)
+    }
+
+    /// Asks the server for a newer catalog (If-None-Match) and caches it.
+    pub async fn refresh_catalog(&self, retry: Retry) -> Result<Arc<Catalog>, EngineError> {
+        let etag = self.catalog.read().ok().and_then(|c| c.as_ref().and_then(|c| c.etag.clone()));
+        let result = self.client.catalog(etag.as_deref(), retry).await;
+        self.note(&result);
+        match result? {
+            Some((json, etag)) => {
+                let catalog = self.install_catalog(&json, etag.clone())?;
+                self.store.save_catalog(etag.as_deref(), &json)?;
+                Ok(catalog)
+            }
+            None => self.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable),
+        }
+    }
+
+    /// The cached catalog, fetched first when there is none.
+    pub async fn catalog_or_fetch(&self) -> Result<Arc<Catalog>, EngineError> {
+        if let Some((c, _)) = self.cached() {
+            return Ok(c);
+        }
+        match self.refresh_catalog(self.retry()).await {
+            Err(e) if e.is_unreachable() => Err(EngineError::CatalogUnavailable),
+            other => other,
+        }
+    }
+
+    /// Remembers the queues; publishes them.
+    pub fn set_queues(&self, queues: QueuesResponse) {
+        if let Ok(mut q) = self.queues.lock() {
+            *q = Some(queues.clone());
+        }
+        let _ = self.events.send(KioskEvent::NowServing { queues: queues.queues });
+    }
+
+    /// The last known waiting count of a service, bumped by one ticket.
+    pub fn bump_waiting(&self, service_id: &str) -> Option<u32> {
+        let mut q = self.queues.lock().ok()?;
+        let state = q.as_mut()?.queues.iter_mut().find(|s| s.service_id == service_id)?;
+        let ahead = state.waiting;
+        state.waiting += 1;
+        Some(ahead)
+    }
+}

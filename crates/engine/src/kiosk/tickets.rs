@@ -1,0 +1,304 @@
+//! Tickets: issue (online, or offline into the journal + outbox), print,
+//! reprint; and the printing of any slip.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use jiff::Timestamp;
+use motcua_domain::api::{IssueTicketRequest, OfflineTicket, TicketView};
+use motcua_domain::catalog::Service;
+use motcua_domain::{Catalog, ServiceKind};
+use motcua_receipt::{Layout, slips};
+use rand::RngCore;
+
+use super::state::Inner;
+use crate::config::{OfflinePolicy, PrinterUnavailablePolicy};
+use crate::error::EngineError;
+use crate::printer::{PrintData, PrintJob, PrinterError};
+use crate::slip;
+use crate::store::PrintState;
+use crate::types::{KioskTicket, PrintReport, TicketOutcome};
+
+/// Set to `1` by tests: abort the process right after the journal commit,
+/// before printing (simulates a kiosk killed at the worst moment).
+pub const CRASH_AFTER_JOURNAL_ENV: &str = "MOTCUA_TEST_CRASH_AFTER_JOURNAL";
+
+fn issued_local(catalog: &Catalog, at: Timestamp) -> String {
+    slip::local(at, &slip::center_tz(catalog)).strftime("%H:%M %d/%m/%Y").to_string()
+}
+
+fn local_day(catalog: &Catalog, at: Timestamp) -> String {
+    slip::local(at, &slip::center_tz(catalog)).date().to_string()
+}
+
+/// A 128-bit URL-safe token (22 characters), like the server's.
+fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn png_data_url(png: &[u8]) -> String {
+    format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
+}
+
+/// The ticket as the kiosk shows it, from the server's view.
+fn from_view(catalog: &Catalog, service: &Service, view: TicketView) -> KioskTicket {
+    let priority_name = view
+        .priority
+        .as_ref()
+        .and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p))
+        .map(|c| c.name.clone());
+    KioskTicket {
+        id: view.id.to_string(),
+        number: view.number,
+        service_id: view.service_id,
+        service_name: service.name.clone(),
+        service_name_en: service.name_en.clone(),
+        area: service.area.clone(),
+        priority: view.priority,
+        priority_name,
+        issued_at: view.issued_at,
+        issued_local: issued_local(catalog, view.issued_at),
+        ahead: view.ahead,
+        estimated_wait_s: view.estimated_wait_s,
+        lookup_url: view.lookup_url,
+        token: view.token,
+        offline: view.offline,
+        dossier_code: view.dossier_code,
+    }
+}
+
+impl Inner {
+    /// Reads the printer before a ticket is promised: `Ok(None)` ready,
+    /// `Ok(Some(e))` screen-only, `Err` refuse (per config).
+    async fn printer_gate(self: &Arc<Self>) -> Result<Option<PrinterError>, EngineError> {
+        let me = self.clone();
+        let status = tokio::task::spawn_blocking(move || me.printer.status()).await?;
+        let problem = match status {
+            Ok(s) => {
+                let problem = s.ensure_printable().err();
+                self.note_printer(s);
+                problem
+            }
+            Err(e) => {
+                self.note_printer_error(&e);
+                Some(e)
+            }
+        };
+        match (problem, self.config.printer_unavailable) {
+            (None, _) => Ok(None),
+            (Some(e), PrinterUnavailablePolicy::Refuse) => Err(EngineError::Printer(e)),
+            (Some(e), PrinterUnavailablePolicy::Screen) => Ok(Some(e)),
+        }
+    }
+
+    /// Renders a slip, prints it when `print`, and returns the PNG preview.
+    pub(crate) async fn render_and_print(
+        self: &Arc<Self>,
+        layout: Layout,
+        name: String,
+        created_at: jiff::civil::DateTime,
+        print: bool,
+    ) -> Result<(Option<Result<(), PrinterError>>, String), EngineError> {
+        let me = self.clone();
+        let (outcome, png) = tokio::task::spawn_blocking(move || -> Result<_, EngineError> {
+            let paper = me.config.paper;
+            let raster = me.renderer.raster(&layout, paper)?;
+            let png = raster.to_png()?;
+            if !print {
+                return Ok((None, png));
+            }
+            let data = match me.printer.format() {
+                crate::printer::JobFormat::EscPos => PrintData::Raster(raster),
+                crate::printer::JobFormat::Pdf => PrintData::Pdf(me.renderer.pdf(&layout, paper)?),
+            };
+            let job = PrintJob { name, created_at, data };
+            Ok((Some(me.printer.print(&job).map(|o| o.status)), png))
+        })
+        .await??;
+        let outcome = outcome.map(|r| match r {
+            Ok(status) => {
+                self.note_printer(status);
+                Ok(())
+            }
+            Err(e) => {
+                self.note_printer_error(&e);
+                Err(e)
+            }
+        });
+        Ok((outcome, png_data_url(&png)))
+    }
+
+    /// Prints a journalled ticket (unless `screen_only` says why not) and records the result.
+    pub(crate) async fn print_ticket(
+        self: &Arc<Self>,
+        catalog: &Catalog,
+        ticket: KioskTicket,
+        screen_only: Option<PrinterError>,
+    ) -> Result<TicketOutcome, EngineError> {
+        let layout = slips::ticket(&slip::ticket(catalog, &ticket), self.config.language)?;
+        let created = slip::local(ticket.issued_at, &slip::center_tz(catalog));
+        let print = screen_only.is_none();
+        let (outcome, preview_png) = self.render_and_print(layout, ticket.number.clone(), created, print).await?;
+        let error = match outcome {
+            Some(Ok(())) => None,
+            Some(Err(e)) => Some(e),
+            None => screen_only,
+        };
+        let state = if error.is_none() { PrintState::Printed } else { PrintState::Failed };
+        self.store.set_print_state(&ticket.id, state, error.as_ref().map(PrinterError::code))?;
+        Ok(TicketOutcome {
+            ticket,
+            printed: error.is_none(),
+            print_error: error.map(|e| EngineError::Printer(e).body()),
+            preview_png,
+        })
+    }
+
+    /// Prints any other slip (checklist, dossier).
+    pub(crate) async fn print_slip(self: &Arc<Self>, layout: Layout, name: String, now: Timestamp) -> Result<PrintReport, EngineError> {
+        let created = match self.cached() {
+            Some((c, _)) => slip::local(now, &slip::center_tz(&c)),
+            None => now.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+        };
+        let (outcome, preview_png) = self.render_and_print(layout, name, created, true).await?;
+        let error = outcome.and_then(Result::err);
+        Ok(PrintReport { printed: error.is_none(), print_error: error.map(|e| EngineError::Printer(e).body()), preview_png })
+    }
+
+    fn crash_hook(&self) {
+        if std::env::var(CRASH_AFTER_JOURNAL_ENV).is_ok_and(|v| v == "1") {
+            tracing::warn!("{CRASH_AFTER_JOURNAL_ENV}=1: aborting after the journal commit");
+            std::process::abort();
+        }
+    }
+
+    /// A citizen's tap on a service: issue, journal, print.
+    pub(crate) async fn take_ticket(self: &Arc<Self>, service_id: &str, priority: Option<&str>) -> Result<TicketOutcome, EngineError> {
+        let catalog = self.catalog_or_fetch().await?;
+        let service = catalog.service(service_id).ok_or_else(|| EngineError::ServiceNotFound(service_id.to_owned()))?;
+        if service.kind == ServiceKind::Collect {
+            return Err(EngineError::InvalidInput(format!("{service_id} is a collect-result queue: use collect_result with the dossier code")));
+        }
+        let priority = priority.map(str::trim).filter(|p| !p.is_empty());
+        if let Some(p) = priority
+            && !catalog.priority_categories.iter().any(|c| c.id == p)
+        {
+            return Err(EngineError::PriorityNotFound(p.to_owned()));
+        }
+        let screen_only = self.printer_gate().await?;
+        let key = uuid::Uuid::now_v7().to_string();
+        let request = IssueTicketRequest {
+            service_id: service.id.clone(),
+            priority: priority.map(str::to_owned),
+            kiosk_id: self.config.kiosk_id.clone(),
+            issued_at: None,
+            dossier_code: None,
+            offline: None,
+        };
+        let body = serde_json::to_string(&request)?;
+        let online = if self.known_offline() {
+            Err(EngineError::ServerUnreachable { detail: "the server did not answer the last request".into(), collect: false })
+        } else {
+            let r = self.client.issue(&body, &key, self.client.interactive()).await;
+            self.note(&r);
+            r
+        };
+        let ticket = match online {
+            Ok((view, _)) => {
+                let ticket = from_view(&catalog, service, view);
+                self.store.journal_online(&ticket, &key, &local_day(&catalog, ticket.issued_at))?;
+                self.bump_waiting(&ticket.service_id);
+                ticket
+            }
+            Err(e) if e.is_unreachable() => match self.config.offline {
+                OfflinePolicy::Refuse => return Err(EngineError::OfflineRefused(e.to_string())),
+                OfflinePolicy::Issue => self.issue_offline(&catalog, service, request)?,
+            },
+            Err(e) => return Err(e),
+        };
+        self.crash_hook();
+        self.print_ticket(&catalog, ticket, screen_only).await
+    }
+
+    /// An offline ticket: kiosk-scoped number, journal + outbox in one transaction.
+    fn issue_offline(&self, catalog: &Catalog, service: &Service, mut request: IssueTicketRequest) -> Result<KioskTicket, EngineError> {
+        let now = Timestamp::now();
+        // A new key: the online attempt may have reached the server with another body.
+        let key = uuid::Uuid::now_v7().to_string();
+        let token = new_token();
+        let ahead = self.bump_waiting(&service.id);
+        let counters = catalog.counters_of(&service.id).count().max(1) as u32;
+        let priority_name = request
+            .priority
+            .as_ref()
+            .and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p))
+            .map(|c| c.name.clone());
+        let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), &key, |draft| {
+            let number = format!("{}-{}-{:03}", service.letter, self.config.kiosk_code, draft.seq);
+            request.issued_at = Some(now);
+            request.offline = Some(OfflineTicket { number: number.clone(), token: token.clone() });
+            let body = serde_json::to_string(&request)?;
+            let ticket = KioskTicket {
+                id: draft.id,
+                number,
+                service_id: service.id.clone(),
+                service_name: service.name.clone(),
+                service_name_en: service.name_en.clone(),
+                area: service.area.clone(),
+                priority: request.priority.clone(),
+                priority_name,
+                issued_at: now,
+                issued_local: issued_local(catalog, now),
+                ahead,
+                estimated_wait_s: ahead.map(|a| a * service.avg_service_s / counters),
+                lookup_url: format!("{}/t/{}", self.config.lookup_base_url, token),
+                token: token.clone(),
+                offline: true,
+                dossier_code: None,
+            };
+            Ok((ticket, body))
+        })?;
+        self.sync_wake.notify_one();
+        Ok(ticket)
+    }
+
+    /// A ticket in the collect-result queue for a dossier that is ready.
+    pub(crate) async fn collect_result(self: &Arc<Self>, text: &str) -> Result<TicketOutcome, EngineError> {
+        let code = self.rules.parse(text).map_err(EngineError::NotACode)?;
+        let catalog = self.catalog_or_fetch().await?;
+        let service = catalog
+            .services
+            .iter()
+            .find(|s| s.kind == ServiceKind::Collect)
+            .ok_or_else(|| EngineError::ServiceNotFound("(collect-result service)".into()))?;
+        let screen_only = self.printer_gate().await?;
+        let key = uuid::Uuid::now_v7().to_string();
+        let request = IssueTicketRequest {
+            service_id: service.id.clone(),
+            priority: None,
+            kiosk_id: self.config.kiosk_id.clone(),
+            issued_at: None,
+            dossier_code: Some(code.to_string()),
+            offline: None,
+        };
+        let body = serde_json::to_string(&request)?;
+        let result = self.client.issue(&body, &key, self.retry()).await;
+        self.note(&result);
+        let (view, _) = result.map_err(|e| match e {
+            EngineError::ServerUnreachable { detail, .. } => EngineError::ServerUnreachable { detail, collect: true },
+            other => other,
+        })?;
+        let ticket = from_view(&catalog, service, view);
+        self.store.journal_online(&ticket, &key, &local_day(&catalog, ticket.issued_at))?;
+        self.print_ticket(&catalog, ticket, screen_only).await
+    }
+
+    /// Prints a journalled ticket again.
+    pub(crate) async fn reprint(self: &Arc<Self>, id: &str) -> Result<TicketOutcome, EngineError> {
+        let entry = self.store.find(id.trim())?.ok_or_else(|| EngineError::TicketNotFound(id.to_owned()))?;
+        let catalog = self.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable)?;
+        self.print_ticket(&catalog, entry.ticket, None).await
+    }
+}
