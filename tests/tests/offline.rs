@@ -31,8 +31,13 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     let status = kiosk.status().await;
     assert!(!status.online && status.authorised);
     assert_eq!(status.outbox, 5);
-    // A lookup while offline fails as unreachable, quickly.
-    assert_eq!(kiosk.lookup(&offline[0].lookup_url).await.unwrap_err().code(), "server_unreachable");
+    // Scanning an undelivered offline slip while offline answers from the journal.
+    let Lookup::Ticket { ticket: local, .. } = kiosk.lookup(&offline[0].lookup_url).await.unwrap() else { panic!("not a ticket") };
+    assert_eq!((local.number.as_str(), local.offline), ("B-K1-001", true));
+    assert_eq!(local.status, motcua_domain::TicketStatus::Waiting);
+    // A ticket this kiosk never issued cannot be answered while offline.
+    let stranger = "https://motcua.example/t/NeverIssuedHere_0123456";
+    assert_eq!(kiosk.lookup(stranger).await.unwrap_err().code(), "server_unreachable");
 
     let central = Central::start_on(&db, central.port);
     let synced = eventually(10, async || kiosk.status().await.outbox == 0).await;

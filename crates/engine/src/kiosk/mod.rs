@@ -135,7 +135,18 @@ impl Kiosk {
             ScanPayload::Ticket(token) => {
                 let r = inner.client.ticket(&token, inner.retry()).await;
                 inner.note(&r);
-                let ticket = r?;
+                let ticket = match r {
+                    Ok(t) => t,
+                    // An offline ticket the server has not received yet is still
+                    // this kiosk's to answer for: the citizen holds its slip.
+                    Err(e) if e.is_unreachable() || matches!(e, EngineError::TicketNotFound(_)) => {
+                        match inner.store.find(&token)?.filter(|j| j.ticket.token == token) {
+                            Some(entry) => undelivered_view(entry.ticket),
+                            None => return Err(e),
+                        }
+                    }
+                    Err(e) => return Err(e),
+                };
                 let service_name = inner
                     .cached()
                     .and_then(|(c, _)| c.service(&ticket.service_id).map(|s| s.name.clone()))
@@ -242,6 +253,28 @@ impl Kiosk {
     /// Whether `pin` is the admin PIN.
     pub fn check_admin_pin(&self, pin: &str) -> bool {
         self.inner.config.check_admin_pin(pin)
+    }
+}
+
+/// How a ticket this kiosk issued offline, and has not delivered yet, stands:
+/// waiting, at a place the server will set when it receives it.
+fn undelivered_view(t: KioskTicket) -> motcua_domain::api::TicketView {
+    motcua_domain::api::TicketView {
+        id: uuid::Uuid::parse_str(&t.id).unwrap_or(uuid::Uuid::nil()),
+        token: t.token,
+        number: t.number,
+        service_id: t.service_id,
+        priority: t.priority,
+        issued_at: t.issued_at,
+        status: motcua_domain::TicketStatus::Waiting,
+        position: t.ahead.map(|a| a.saturating_add(1)),
+        ahead: t.ahead,
+        estimated_wait_s: t.estimated_wait_s,
+        counter: None,
+        called_at: None,
+        lookup_url: t.lookup_url,
+        offline: true,
+        dossier_code: t.dossier_code,
     }
 }
 
