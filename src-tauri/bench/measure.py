@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Kiosk benchmarks (stdlib only; run under a display, see measure.sh).
+
+1. Cold start: spawn the app, time until it prints "ui-ready-ms" (the home
+   screen called `ui_ready` after its first render), N runs, median.
+2. Memory after a ticket flow: the app + every process under it (WebKit web
+   and network processes), RSS and PSS sums; the same ui/ pages in Debian's
+   `chromium --kiosk` (served over HTTP, stub backend with the demo catalog
+   and a real ticket), driven through the same flow with chromedriver.
+3. Release binary size.
+"""
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KIOSK = os.environ.get("KIOSK_BIN", os.path.join(ROOT, "target-app/release/motcua-kiosk"))
+CENTRAL = os.environ.get("CENTRAL_BIN", os.path.join(ROOT, "target-app/release/motcua-central"))
+RUNS = int(os.environ.get("RUNS", "5"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def http(method, url, body=None, headers=None, timeout=60):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return json.loads(r.read() or b"null")
+
+
+class WebDriver:
+    def __init__(self, base, caps):
+        self.base = base
+        v = http("POST", base + "/session", {"capabilities": {"alwaysMatch": caps}})["value"]
+        self.id = v["sessionId"]
+
+    def cmd(self, method, path, body=None):
+        return http(method, f"{self.base}/session/{self.id}{path}", body if body is not None else ({} if method == "POST" else None))["value"]
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def wait(self, css, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.js("return !!document.querySelector(arguments[0])", css):
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"timeout waiting for {css}")
+
+    def click(self, css):
+        self.wait(css)
+        el = self.cmd("POST", "/element", {"using": "css selector", "value": css})
+        eid = list(el.values())[0]
+        self.cmd("POST", f"/element/{eid}/click")
+
+    def end(self):
+        try:
+            http("DELETE", f"{self.base}/session/{self.id}")
+        except Exception:
+            pass
+
+
+def ticket_flow(d):
+    d.wait("body[data-ready='1']")
+    d.click("[data-testid='home-take']")
+    d.click("[data-testid='services'] button")
+    d.click("[data-testid='priority-none']")
+    d.wait("[data-testid='ticket-number']")
+    time.sleep(2)  # let the page settle (image decoded, timers idle)
+
+
+def children(pid):
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(p))
+        except OSError:
+            pass
+    return out
+
+
+def tree(pid):
+    todo, seen = [pid], []
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo.extend(children(p))
+    return seen
+
+
+def mem_kb(pid):
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def measure_tree(root):
+    pids = tree(root)
+    rows = [(p, comm(p), *mem_kb(p)) for p in pids]
+    return sum(r[2] for r in rows), sum(r[3] for r in rows), rows
+
+
+def find_pid(exe_name, under):
+    for p in tree(under):
+        if comm(p) == exe_name[:15]:
+            return p
+    return None
+
+
+def start_central(tmp):
+    proc = subprocess.Popen([CENTRAL, "serve", "--listen", "127.0.0.1:0", "--demo", "--db", os.path.join(tmp, "c.db")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    for line in proc.stdout:
+        if line.startswith("listening on "):
+            return proc, line.split()[-1]
+    raise RuntimeError("central did not start")
+
+
+def write_config(tmp, url):
+    os.makedirs(os.path.join(tmp, "slips"), exist_ok=True)
+    path = os.path.join(tmp, "kiosk.toml")
+    with open(path, "w") as f:
+        f.write(f'''kiosk_id = "kiosk-bench"
+center_id = "vp-tinh"
+central_url = "{url}"
+token = "demo-kiosk"
+printer = "pdf+dir://{tmp}/slips"
+admin_pin_hash = "sha256:03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4"
+data_dir = "{tmp}/data"
+idle_timeout_s = 600
+fullscreen = false
+''')
+    return path
+
+
+def kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    proc.wait()
+
+
+def cold_start(config):
+    times, inner = [], []
+    for _ in range(RUNS):
+        t0 = time.monotonic()
+        p = subprocess.Popen([KIOSK, "--config", config, "--windowed"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True, start_new_session=True)
+        for line in p.stdout:
+            if line.startswith("ui-ready-ms"):
+                times.append((time.monotonic() - t0) * 1000)
+                inner.append(int(line.split()[1]))
+                break
+        kill_group(p)
+        time.sleep(0.5)
+    return times, inner
+
+
+def tauri_memory(config, tmp):
+    port, native = free_port(), free_port()
+    log = open(os.path.join(tmp, "tauri-driver.log"), "w")
+    drv = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
+                           stdout=log, stderr=log, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            http("GET", base + "/status")
+            break
+        except Exception:
+            time.sleep(0.1)
+    d = WebDriver(base, {"tauri:options": {"application": KIOSK, "args": ["--config", config, "--windowed"]}})
+    try:
+        ticket_flow(d)
+        pid = find_pid(os.path.basename(KIOSK), drv.pid)
+        rss, pss, rows = measure_tree(pid)
+        # A real ticket for the Chromium stub, so both show the same pages.
+        d.js("window.__bench = null; window.__TAURI__.core.invoke('take_ticket', {service_id: 'vp-dat-dai-tai-nguyen', priority: null}).then(v => window.__bench = v)")
+        for _ in range(100):
+            outcome = d.js("return window.__bench")
+            if outcome:
+                break
+            time.sleep(0.1)
+        with open(os.path.join(tmp, "ticket.json"), "w") as f:
+            json.dump(outcome, f)
+    finally:
+        d.end()
+        kill_group(drv)
+    return rss, pss, rows
+
+
+def chromium_memory(tmp, central_url):
+    site = os.path.join(tmp, "site")
+    shutil.copytree(os.path.join(ROOT, "ui"), site)
+    os.makedirs(os.path.join(site, "stub"))
+    catalog = http("GET", central_url + "/api/v1/catalog", headers={"Authorization": "Bearer demo-kiosk"})
+    with open(os.path.join(site, "stub", "catalog.json"), "w") as f:
+        json.dump(catalog, f)
+    shutil.copy(os.path.join(tmp, "ticket.json"), os.path.join(site, "stub", "ticket.json"))
+    web_port = free_port()
+    web = subprocess.Popen([sys.executable, "-m", "http.server", str(web_port), "--bind", "127.0.0.1", "--directory", site],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    port = free_port()
+    drv = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            http("GET", base + "/status")
+            break
+        except Exception:
+            time.sleep(0.1)
+    caps = {"browserName": "chrome", "goog:chromeOptions": {"binary": shutil.which("chromium") or "/usr/bin/chromium", "args": [
+        "--kiosk", "--no-sandbox", "--no-first-run", f"--user-data-dir={tmp}/chromium-profile", "--window-size=1280,1000",
+        f"--app=http://127.0.0.1:{web_port}/index.html"]}}
+    d = WebDriver(base, caps)
+    try:
+        d.cmd("POST", "/url", {"url": f"http://127.0.0.1:{web_port}/index.html"})
+        ticket_flow(d)
+        shot = d.cmd("GET", "/screenshot")
+        with open(os.path.join(tmp, "chromium-ticket.png"), "wb") as f:
+            f.write(base64.b64decode(shot))
+        root = None
+        for p in tree(drv.pid):
+            if comm(p) in ("chromium", "chrome"):
+                root = p
+                break
+        rss, pss, rows = measure_tree(root)
+    finally:
+        d.end()
+        kill_group(drv)
+        kill_group(web)
+    return rss, pss, rows
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="motcua-bench-")
+    central, url = start_central(tmp)
+    try:
+        config = write_config(tmp, url)
+        times, inner = cold_start(config)
+        t_rss, t_pss, t_rows = tauri_memory(config, tmp)
+        c_rss, c_pss, c_rows = chromium_memory(tmp, url)
+    finally:
+        kill_group(central)
+    size = os.path.getsize(KIOSK)
+    print(f"binary: {KIOSK}")
+    print(f"cold start to interactive home (spawn → ui_ready), {RUNS} runs: median {statistics.median(times):.0f} ms, "
+          f"min {min(times):.0f}, max {max(times):.0f} (in-process clock: median {statistics.median(inner)} ms)")
+    print(f"memory after a ticket flow, motcua-kiosk + WebKit: RSS sum {t_rss / 1024:.0f} MiB, PSS sum {t_pss / 1024:.0f} MiB")
+    for p, name, rss, pss in t_rows:
+        print(f"    {p:>7} {name:<20} RSS {rss / 1024:6.0f} MiB  PSS {pss / 1024:6.0f} MiB")
+    print(f"memory after the same flow, chromium --kiosk: RSS sum {c_rss / 1024:.0f} MiB, PSS sum {c_pss / 1024:.0f} MiB")
+    for p, name, rss, pss in c_rows:
+        print(f"    {p:>7} {name:<20} RSS {rss / 1024:6.0f} MiB  PSS {pss / 1024:6.0f} MiB")
+    print(f"ratio kiosk/chromium: RSS {t_rss / c_rss:.2f}, PSS {t_pss / c_pss:.2f}")
+    print(f"release binary size: {size / 1e6:.1f} MB ({size} bytes)")
+    print(f"work folder (Chromium screenshot, ticket.json): {tmp}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+//! The kiosk window and its lockdown: fullscreen and undecorated from config,
+//! no dev tools in release builds, no zoom hotkeys, no navigation away from
+//! the app, engine events forwarded to the page.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use motcua_engine::Kiosk;
+use tauri::webview::NewWindowResponse;
+use tauri::{Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+use tokio::sync::broadcast::error::RecvError;
+
+/// The event name the page listens to.
+pub const EVENT: &str = "kiosk://event";
+
+/// Shell state: how the window was opened and when.
+#[derive(Debug)]
+pub struct Shell {
+    /// Fullscreen (config `fullscreen` and no `--windowed`).
+    pub fullscreen: bool,
+    started: Instant,
+    ready_ms: OnceLock<u64>,
+}
+
+impl Shell {
+    /// State for a window opened now.
+    pub fn new(fullscreen: bool, started: Instant) -> Self {
+        Self { fullscreen, started, ready_ms: OnceLock::new() }
+    }
+
+    /// Records the first "home screen interactive" and returns ms since start.
+    pub fn mark_ready(&self) -> u64 {
+        *self.ready_ms.get_or_init(|| {
+            let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            tracing::info!(ms, "ui ready");
+            println!("ui-ready-ms {ms}");
+            ms
+        })
+    }
+}
+
+/// Whether the webview may load `url`: only the app's own pages.
+pub fn navigation_allowed(url: &Url) -> bool {
+    let ok = match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        // Windows and Android serve the app from http(s)://tauri.localhost.
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    };
+    if !ok {
+        tracing::warn!(%url, "navigation refused");
+    }
+    ok
+}
+
+/// Opens the kiosk window.
+pub fn open_window<R: Runtime, M: Manager<R>>(manager: &M, fullscreen: bool) -> tauri::Result<tauri::WebviewWindow<R>> {
+    WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
+        .title("Một Cửa")
+        .inner_size(1280.0, 1000.0)
+        .min_inner_size(800.0, 600.0)
+        .fullscreen(fullscreen)
+        .decorations(!fullscreen)
+        .resizable(!fullscreen)
+        .always_on_top(fullscreen)
+        .focused(true)
+        .zoom_hotkeys_enabled(false)
+        .devtools(cfg!(debug_assertions))
+        .disable_drag_drop_handler()
+        .on_navigation(navigation_allowed)
+        .on_new_window(|url, _| {
+            tracing::warn!(%url, "new window refused");
+            NewWindowResponse::Deny
+        })
+        // Nothing is downloaded to a public kiosk.
+        .on_download(|_, _| false)
+        .build()
+}
+
+/// Trims WebKitGTK for a kiosk: no accelerated compositing (the UI is static
+/// pages; compositing layers cost ~100 MiB in the web process under software
+/// rendering) and the document-viewer cache model. `MOTCUA_WEBKIT_ACCELERATION=1`
+/// keeps WebKit's default acceleration.
+#[cfg(target_os = "linux")]
+pub fn tune_webkit(window: &tauri::WebviewWindow<tauri::Wry>) {
+    let accelerate = std::env::var_os("MOTCUA_WEBKIT_ACCELERATION").is_some_and(|v| v == "1");
+    let result = window.with_webview(move |platform| {
+        use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+        let view = platform.inner();
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+        if !accelerate && let Some(settings) = WebViewExt::settings(&view) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "WebKit settings not applied");
+    }
+}
+
+/// Forwards engine events (now serving, online/offline, printer) to the page.
+pub fn forward_events<R: Runtime>(app: tauri::AppHandle<R>, kiosk: &Kiosk) {
+    let mut rx = kiosk.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(event) => {
+                    if let Err(e) = app.emit(EVENT, &event) {
+                        tracing::warn!(error = %e, "event not delivered to the page");
+                    }
+                }
+                Err(RecvError::Lagged(n)) => tracing::debug!(n, "page events lagged"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        s.parse().expect("url")
+    }
+
+    #[test]
+    fn only_the_apps_own_origin_is_navigable() {
+        assert!(navigation_allowed(&url("tauri://localhost/index.html")));
+        assert!(navigation_allowed(&url("http://tauri.localhost/index.html")));
+        assert!(!navigation_allowed(&url("https://example.com/")));
+        assert!(!navigation_allowed(&url("http://127.0.0.1:8080/api/v1/health")));
+        assert!(!navigation_allowed(&url("file:///etc/passwd")));
+        assert!(!navigation_allowed(&url("tauri://evil.example/")));
+    }
+
+    #[test]
+    fn ready_time_is_recorded_once() {
+        let shell = Shell::new(false, Instant::now());
+        let first = shell.mark_ready();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(shell.mark_ready(), first);
+    }
+}

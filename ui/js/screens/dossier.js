@@ -1,0 +1,215 @@
+// Collect a result, dossier lookup (typed or scanned), the answers in plain words.
+
+import { h } from "../dom.js";
+import { formatTime, language, t } from "../i18n.js";
+import { icon } from "../icons.js";
+import { codeKeyboard, inputDisplay } from "../keyboard.js";
+import { errorInline, issue, loading } from "./common.js";
+
+const EXAMPLE_CODE = "000.00.12.H62-261120-0004";
+
+/** A code keyboard screen shared by "collect" and "lookup". */
+function codeEntry(params, ctx, { testid, submit }) {
+  let display = inputDisplay(params.code, t(`${testid}.placeholder`), "code-input");
+  const onChange = (v) => {
+    params.code = v;
+    params.error = null;
+    const next = inputDisplay(v, t(`${testid}.placeholder`), "code-input");
+    display.replaceWith(next);
+    display = next;
+    const err = document.querySelector("[data-testid=error]");
+    if (err) err.remove();
+  };
+  const go = (text) => {
+    if (!String(text ?? "").trim()) {
+      params.error = { code: "empty", message: t("error.empty_code"), message_vi: t("error.empty_code") };
+      ctx.render();
+      return;
+    }
+    submit(text);
+  };
+  ctx.onScan((text) => { params.code = text; go(text); });
+  return [
+    h(
+      "div",
+      { class: "title-row" },
+      h("span", { class: "scan-art" }, icon("scan")),
+      h("div", {}, h("h1", { testid: "screen-title" }, t(`${testid}.title`)), h("p", { class: "lead" }, t(`${testid}.lead`))),
+    ),
+    display,
+    params.error ? errorInline(params.error) : h("p", { class: "hint" }, t("lookup.example", { code: EXAMPLE_CODE })),
+    params.busy ? loading() : null,
+    codeKeyboard({
+      getValue: () => params.code ?? "",
+      onChange,
+      onEnter: go,
+      enterLabel: testid === "collect" ? t("collect.button") : t("keyboard.lookup"),
+    }),
+  ];
+}
+
+export function collectScreen(params, ctx) {
+  const submit = (code) =>
+    issue(ctx, () => ctx.call("collect_result", { code }), (err) => {
+      if (err.code === "dossier_not_ready") {
+        ctx.go("notReady", { error: err }, { replace: true });
+        return true;
+      }
+      if (["not_a_code", "dossier_not_found", "empty"].includes(err.code)) {
+        params.error = err;
+        ctx.back();
+        return true;
+      }
+      return false;
+    });
+  return codeEntry(params, ctx, { testid: "collect", submit });
+}
+
+export function notReadyScreen(params, ctx) {
+  const due = params.error?.due_at;
+  return h(
+    "div",
+    { class: "card", testid: "not-ready" },
+    h("h1", { class: "status-big status-info" }, icon("clock"), t("collect.not_ready_title")),
+    h("p", { class: "lead", testid: "not-ready-due" }, due ? t("collect.not_ready", { due: formatTime(due, { timeZone: ctx.timeZone() }) }) : t("collect.not_ready_no_due")),
+    h("p", {}, t("collect.come_back")),
+    h("button", { class: "btn primary big", type: "button", testid: "not-ready-done", onclick: () => ctx.home({ reset: true }) }, icon("home"), t("common.home")),
+  );
+}
+
+/** Looks `text` up and shows the answer (or the error on `params`). */
+export async function runLookup(text, ctx, params) {
+  try {
+    const result = await ctx.call("lookup", { text });
+    if (params) params.busy = false;
+    ctx.go(result.kind === "ticket" ? "ticketStatus" : "dossier", { result });
+  } catch (err) {
+    if (params) {
+      params.busy = false;
+      params.error = err;
+      ctx.render();
+    } else {
+      ctx.go("error", { error: err });
+    }
+  }
+}
+
+/** Scanner input anywhere with nothing else waiting for it. */
+export function scanLookup(text, ctx) {
+  runLookup(text, ctx, null);
+}
+
+export function lookupScreen(params, ctx) {
+  const submit = (text) => {
+    params.busy = true;
+    params.error = null;
+    ctx.render();
+    runLookup(text, ctx, params);
+  };
+  return codeEntry(params, ctx, { testid: "lookup", submit });
+}
+
+function statusClass(code, overdue) {
+  if (overdue) return "status-bad";
+  if (code === 9 || code === 10) return "status-ok";
+  if (code === 5 || code === 6) return "status-warn";
+  if (code === 3 || code === 7 || code === 8) return "status-bad";
+  return "status-info";
+}
+
+function statusIcon(code) {
+  if (code === 9 || code === 10) return "check";
+  if (code === 5 || code === 6) return "warning";
+  if (code === 3 || code === 8) return "stop";
+  return "clock";
+}
+
+const label = (s) => (language() === "en" ? s.label_en : s.label_vi);
+const nextStep = (s) => (language() === "en" ? s.next_step_en : s.next_step_vi);
+
+export function dossierScreen(params, ctx) {
+  const d = params.result.dossier;
+  const tz = ctx.timeZone();
+  const print = async (btn) => {
+    btn.disabled = true;
+    try {
+      params.print = await ctx.call("print_dossier", { code: d.code });
+      params.printError = null;
+    } catch (err) {
+      params.printError = err;
+    }
+    ctx.render();
+  };
+  return h(
+    "div",
+    { testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },
+    h("h1", { testid: "screen-title" }, t("lookup.result_title")),
+    h(
+      "div",
+      { class: "card" },
+      h("div", { class: `status-big ${statusClass(d.status.code, d.overdue)}`, testid: "dossier-status" }, icon(statusIcon(d.status.code)), label(d.status)),
+      d.overdue ? h("p", {}, h("span", { class: "badge", testid: "dossier-overdue" }, t("lookup.overdue")), " ", t("lookup.overdue_note")) : null,
+      h("div", { class: "next-step", testid: "dossier-next" }, h("b", {}, `${t("lookup.next")}: `), nextStep(d.status)),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, t("lookup.code")), h("dd", { testid: "dossier-code" }, d.code),
+        h("dt", {}, t("lookup.procedure")), h("dd", { testid: "dossier-procedure" }, d.procedure_name),
+        h("dt", {}, t("lookup.applicant")), h("dd", { testid: "dossier-applicant" }, d.applicant),
+        h("dt", {}, t("lookup.received")), h("dd", {}, formatTime(d.received_at, { timeZone: tz })),
+        h("dt", {}, t("lookup.due")), h("dd", { testid: "dossier-due" }, formatTime(d.due_at, { timeZone: tz })),
+        d.collect_at ? [h("dt", {}, t("lookup.collect_at")), h("dd", { testid: "dossier-collect-at" }, d.collect_at)] : null,
+      ),
+      h(
+        "div",
+        { class: "row" },
+        h("button", { class: "btn primary", type: "button", testid: "dossier-print", onclick: (e) => print(e.currentTarget) }, icon("printer"), t("lookup.print")),
+        d.status.code === 9
+          ? h("button", { class: "btn primary", type: "button", testid: "dossier-take-collect", onclick: () => issue(ctx, () => ctx.call("collect_result", { code: d.code })) }, icon("ticket"), t("lookup.take_collect"))
+          : null,
+      ),
+      params.print ? h("p", { class: "status-ok", testid: "dossier-printed" }, t("lookup.printed")) : null,
+      params.printError ? errorInline(params.printError) : null,
+    ),
+    h("h2", {}, t("lookup.history")),
+    h(
+      "ol",
+      { class: "timeline card", testid: "dossier-history" },
+      (d.history ?? []).map((e) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "when" }, formatTime(e.at, { timeZone: tz })),
+          h("span", {}, h("b", {}, label(e.status)), h("br"), e.unit, e.note ? ` — ${e.note}` : ""),
+        ),
+      ),
+    ),
+  );
+}
+
+export function ticketStatusScreen(params, ctx) {
+  const tk = params.result.ticket;
+  let text;
+  switch (tk.status) {
+    case "waiting":
+      text = tk.ahead !== undefined && tk.ahead !== null ? t("lookup.ticket_waiting", { n: tk.ahead }) : t("lookup.ticket_waiting_plain");
+      break;
+    case "called":
+      text = t("lookup.ticket_called", { counter: tk.counter ? tk.counter.name || t("strip.counter", { n: tk.counter.number }) : "" });
+      break;
+    default:
+      text = t(`lookup.ticket_${tk.status}`);
+  }
+  return h(
+    "div",
+    { testid: "ticket-status", dataset: { status: tk.status } },
+    h("h1", { testid: "screen-title" }, t("lookup.ticket_title", { number: tk.number })),
+    h("div", { class: "card" }, h("div", { class: "ticket-number" }, tk.number), h("p", { class: "lead" }, params.result.service_name ?? ""), h("p", { class: "status-big status-info" }, text)),
+    h(
+      "button",
+      { class: "btn primary big", type: "button", testid: "ticket-status-rate", onclick: () => ctx.go("rating", { target: { ticket_token: tk.token, number: tk.number } }) },
+      icon("smile"),
+      t("lookup.rate_this"),
+    ),
+  );
+}

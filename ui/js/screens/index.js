@@ -1,0 +1,31 @@
+// Every screen by route name.
+
+import { errorScreen, printingScreen, ticketScreen } from "./common.js";
+import { collectScreen, dossierScreen, lookupScreen, notReadyScreen, scanLookup, ticketStatusScreen } from "./dossier.js";
+import { homeScreen } from "./home.js";
+import { fieldProceduresScreen, procedureScreen, proceduresScreen } from "./info.js";
+import { ratingScreen, thanksScreen } from "./rating.js";
+import { agenciesScreen, fieldsScreen, priorityScreen, searchScreen, servicesScreen } from "./take.js";
+
+export const SCREENS = {
+  home: homeScreen,
+  services: servicesScreen,
+  search: searchScreen,
+  agencies: agenciesScreen,
+  fields: fieldsScreen,
+  priority: priorityScreen,
+  printing: printingScreen,
+  ticket: ticketScreen,
+  collect: collectScreen,
+  notReady: notReadyScreen,
+  lookup: lookupScreen,
+  dossier: dossierScreen,
+  ticketStatus: ticketStatusScreen,
+  procedures: proceduresScreen,
+  fieldProcedures: fieldProceduresScreen,
+  procedure: procedureScreen,
+  rating: ratingScreen,
+  thanks: thanksScreen,
+  error: errorScreen,
+  scanLookup,
+};

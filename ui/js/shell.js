@@ -1,0 +1,106 @@
+// Kiosk lockdown on the page side (the Rust side refuses navigation, dev tools
+// and zoom hotkeys too) and the admin exit: five taps on the top-left corner
+// within three seconds, then a PIN pad.
+
+import { h, mount } from "./dom.js";
+import { icon } from "./icons.js";
+import { t } from "./i18n.js";
+
+const ZOOM_KEYS = new Set(["+", "-", "=", "_", "0"]);
+
+/** No context menu, no zoom (keys, wheel, pinch), no drag, no text selection. */
+export function installLockdown(win) {
+  const stop = (e) => e.preventDefault();
+  win.addEventListener("contextmenu", stop, { capture: true });
+  win.addEventListener("dragstart", stop, { capture: true });
+  win.addEventListener("selectstart", stop, { capture: true });
+  win.addEventListener(
+    "keydown",
+    (e) => {
+      if ((e.ctrlKey || e.metaKey) && (ZOOM_KEYS.has(e.key) || e.key === "r" || e.key === "p" || e.key === "o")) e.preventDefault();
+      if (e.key === "F5" || e.key === "F11" || e.key === "F12" || e.key === "F7") e.preventDefault();
+    },
+    { capture: true },
+  );
+  win.addEventListener("wheel", (e) => { if (e.ctrlKey) e.preventDefault(); }, { passive: false, capture: true });
+  for (const g of ["gesturestart", "gesturechange", "gestureend"]) win.addEventListener(g, stop, { capture: true });
+  win.addEventListener("touchmove", (e) => { if (e.touches && e.touches.length > 1) e.preventDefault(); }, { passive: false, capture: true });
+  // Links never navigate away: the app has no links, this is for safety.
+  win.addEventListener("click", (e) => { if (e.target?.closest?.("a[href]")) e.preventDefault(); }, { capture: true });
+}
+
+/** Counts taps: `n` taps within `windowMs` → true. Pure, for tests. */
+export class TapCounter {
+  constructor(n = 5, windowMs = 3000) {
+    this.n = n;
+    this.windowMs = windowMs;
+    this.taps = [];
+  }
+
+  tap(now) {
+    this.taps = this.taps.filter((x) => now - x <= this.windowMs);
+    this.taps.push(now);
+    if (this.taps.length >= this.n) {
+      this.taps = [];
+      return true;
+    }
+    return false;
+  }
+}
+
+export function installAdminGesture(corner, overlay, ctx) {
+  const counter = new TapCounter();
+  corner.addEventListener("pointerdown", (e) => {
+    if (counter.tap(e.timeStamp || performance.now())) openPinPad(overlay, ctx);
+  });
+}
+
+function openPinPad(overlay, ctx) {
+  let pin = "";
+  let message = "";
+  const close = () => {
+    overlay.hidden = true;
+    overlay.replaceChildren();
+  };
+  const submit = async () => {
+    try {
+      await ctx.call("admin_exit", { pin });
+    } catch {
+      pin = "";
+      message = t("admin.wrong");
+      draw();
+    }
+  };
+  const press = (d) => {
+    if (pin.length < 12) pin += d;
+    draw();
+  };
+  const draw = () => {
+    mount(
+      overlay,
+      h(
+        "div",
+        { class: "dialog", testid: "admin-dialog", role: "dialog" },
+        h("h1", {}, icon("lock"), " ", t("admin.title")),
+        h("div", { class: "pin-dots", testid: "admin-pin-dots" }, "●".repeat(pin.length) || " "),
+        message ? h("p", { class: "status-bad", testid: "admin-message" }, message) : null,
+        h(
+          "div",
+          { class: "pinpad" },
+          ..."123456789".split("").map((d) => h("button", { class: "key", type: "button", testid: `pin-${d}`, onclick: () => press(d) }, d)),
+          h("button", { class: "key action", type: "button", testid: "pin-clear", onclick: () => { pin = ""; draw(); } }, "C"),
+          h("button", { class: "key", type: "button", testid: "pin-0", onclick: () => press("0") }, "0"),
+          h("button", { class: "key action", type: "button", testid: "pin-back", onclick: () => { pin = pin.slice(0, -1); draw(); } }, "⌫"),
+        ),
+        h(
+          "div",
+          { class: "row end" },
+          h("button", { class: "btn", type: "button", testid: "admin-cancel", onclick: close }, t("admin.cancel")),
+          h("button", { class: "btn primary", type: "button", testid: "admin-exit", onclick: submit }, t("admin.exit")),
+        ),
+      ),
+    );
+  };
+  draw();
+  overlay.hidden = false;
+}
