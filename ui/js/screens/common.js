@@ -162,3 +162,18 @@ export function withCatalog(ctx, params, draw) {
   );
   return loading();
 }
+
+/** A button handler that prints a slip through `command` and shows the outcome
+ *  (`params.print` or `params.printError`) on the same screen. */
+export function printAction(ctx, params, command, args) {
+  return async (btn) => {
+    btn.disabled = true;
+    try {
+      params.print = await ctx.call(command, args);
+      params.printError = null;
+    } catch (err) {
+      params.printError = err;
+    }
+    ctx.render();
+  };
+}

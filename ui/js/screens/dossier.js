@@ -4,7 +4,7 @@ import { h } from "../dom.js";
 import { formatTime, language, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay } from "../keyboard.js";
-import { errorInline, issue, loading } from "./common.js";
+import { errorInline, issue, loading, printAction } from "./common.js";
 
 const EXAMPLE_CODE = "000.00.12.H62-261120-0004";
 
@@ -130,16 +130,7 @@ const nextStep = (s) => (language() === "en" ? s.next_step_en : s.next_step_vi);
 export function dossierScreen(params, ctx) {
   const d = params.result.dossier;
   const tz = ctx.timeZone();
-  const print = async (btn) => {
-    btn.disabled = true;
-    try {
-      params.print = await ctx.call("print_dossier", { code: d.code });
-      params.printError = null;
-    } catch (err) {
-      params.printError = err;
-    }
-    ctx.render();
-  };
+  const print = printAction(ctx, params, "print_dossier", { code: d.code });
   return h(
     "div",
     { testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },

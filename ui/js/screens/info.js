@@ -4,7 +4,8 @@
 import { h } from "../dom.js";
 import { localName, t } from "../i18n.js";
 import { icon } from "../icons.js";
-import { errorCard, errorInline, heading, loading, withCatalog } from "./common.js";
+import { errorCard, errorInline, heading, loading, printAction, withCatalog } from "./common.js";
+import { agencyTiles } from "./take.js";
 
 export function proceduresScreen(params, ctx) {
   return [
@@ -15,22 +16,7 @@ export function proceduresScreen(params, ctx) {
       h("button", { class: "btn primary big", type: "button", testid: "procedures-search", onclick: () => ctx.go("search", { mode: "info", text: "" }) }, icon("search"), t("take.search")),
     ),
     h("h2", {}, t("agency.title")),
-    withCatalog(ctx, params, (catalog) =>
-      h(
-        "div",
-        { class: "list", testid: "agencies" },
-        catalog.agencies
-          .filter((a) => !catalog.center || a.center === catalog.center.id)
-          .map((a) =>
-            h(
-              "button",
-              { class: "tile", type: "button", testid: `agency-${a.id}`, onclick: () => ctx.go("fields", { mode: "info", agencyId: a.id }) },
-              h("span", { class: "icon" }, icon("building")),
-              h("span", { class: "label" }, h("span", { class: "title" }, localName(a))),
-            ),
-          ),
-      ),
-    ),
+    withCatalog(ctx, params, (catalog) => agencyTiles(catalog, "info", ctx)),
   ];
 }
 
@@ -68,16 +54,7 @@ export function procedureScreen(params, ctx) {
     return loading();
   }
   const { procedure: p, field_name, agency_name, service_id } = params.info;
-  const printChecklist = async (btn) => {
-    btn.disabled = true;
-    try {
-      params.print = await ctx.call("print_checklist", { id: p.id });
-      params.printError = null;
-    } catch (err) {
-      params.printError = err;
-    }
-    ctx.render();
-  };
+  const printChecklist = printAction(ctx, params, "print_checklist", { id: p.id });
   return h(
     "div",
     { testid: "procedure", dataset: { id: p.id } },

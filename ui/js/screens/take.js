@@ -173,27 +173,27 @@ export function searchScreen(params, ctx) {
   ];
 }
 
+/** The center's agencies as big tiles, each leading to its fields (mode take|info). */
+export function agencyTiles(catalog, mode, ctx) {
+  return h(
+    "div",
+    { class: "list", testid: "agencies" },
+    catalog.agencies
+      .filter((a) => !catalog.center || a.center === catalog.center.id)
+      .map((a) =>
+        h(
+          "button",
+          { class: "tile", type: "button", testid: `agency-${a.id}`, onclick: () => ctx.go("fields", { mode, agencyId: a.id }) },
+          h("span", { class: "icon" }, icon("building")),
+          h("span", { class: "label" }, h("span", { class: "title" }, localName(a))),
+        ),
+      ),
+  );
+}
+
 /** Agencies (mode take|info) → fields. */
 export function agenciesScreen(params, ctx) {
-  return [
-    ...heading(t("agency.title")),
-    withCatalog(ctx, params, (catalog) =>
-      h(
-        "div",
-        { class: "list", testid: "agencies" },
-        catalog.agencies
-          .filter((a) => !catalog.center || a.center === catalog.center.id)
-          .map((a) =>
-            h(
-              "button",
-              { class: "tile", type: "button", testid: `agency-${a.id}`, onclick: () => ctx.go("fields", { mode: params.mode, agencyId: a.id }) },
-              h("span", { class: "icon" }, icon("building")),
-              h("span", { class: "label" }, h("span", { class: "title" }, localName(a))),
-            ),
-          ),
-      ),
-    ),
-  ];
+  return [...heading(t("agency.title")), withCatalog(ctx, params, (catalog) => agencyTiles(catalog, params.mode, ctx))];
 }
 
 export function fieldsScreen(params, ctx) {
