@@ -49,8 +49,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The repository: `cargo run` tells the running xtask where its manifest is
+/// (the compile-time path is only a fallback, and may belong to another checkout
+/// sharing the target folder).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn target_dir() -> PathBuf {
