@@ -81,6 +81,11 @@ pub struct Bitmap {
 }
 
 impl Bitmap {
+    /// Runs of black pixels per row as (row, first column, length).
+    pub fn dark_runs(&self) -> Vec<(u32, u32, u32)> {
+        dark_runs(self.width, self.height, |x, y| self.get(x, y))
+    }
+
     /// Whether the dot at (x, y) is black; outside the image is white.
     pub fn get(&self, x: u32, y: u32) -> bool {
         if x >= self.width || y >= self.height {
@@ -171,5 +176,38 @@ impl Layout {
     /// Appends vertical space in dots.
     pub fn space(&mut self, dots: u32) -> &mut Self {
         self.push(Block::Space(dots))
+    }
+}
+
+/// Runs of dark cells per row of a `width` × `height` grid, as (row, first
+/// column, length): vector renderers draw one rectangle per run.
+pub(crate) fn dark_runs(width: u32, height: u32, dark: impl Fn(u32, u32) -> bool) -> Vec<(u32, u32, u32)> {
+    let mut runs = Vec::new();
+    for y in 0..height {
+        let mut x = 0;
+        while x < width {
+            if dark(x, y) {
+                let start = x;
+                while x < width && dark(x, y) {
+                    x += 1;
+                }
+                runs.push((y, start, x - start));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logo_is_drawn_as_one_rectangle_per_run_of_black() {
+        // Row 0: ##.#  Row 1: ....  Row 2: ####
+        let bitmap = Bitmap { width: 4, height: 3, bits: vec![0b1101_0000, 0, 0b1111_0000] };
+        assert_eq!(bitmap.dark_runs(), vec![(0, 0, 2), (0, 3, 1), (2, 0, 4)]);
     }
 }

@@ -104,19 +104,8 @@ pub(crate) fn write(fonts: &PdfFonts, page: &Page, title: &str) -> Result<Vec<u8
                 }
             }
             Item::Image { x, y, bitmap } => {
-                for by in 0..bitmap.height {
-                    let mut bx = 0;
-                    while bx < bitmap.width {
-                        if bitmap.get(bx, by) {
-                            let start = bx;
-                            while bx < bitmap.width && bitmap.get(bx, by) {
-                                bx += 1;
-                            }
-                            ops.push(rect(x + start, y + by, bx - start, 1));
-                        } else {
-                            bx += 1;
-                        }
-                    }
+                for (row, col, len) in bitmap.dark_runs() {
+                    ops.push(rect(x + col, y + row, len, 1));
                 }
             }
         }

@@ -54,22 +54,7 @@ impl QrMatrix {
     /// Runs of dark modules per row as (row, first column, length): the
     /// renderers draw one rectangle per run.
     pub fn dark_runs(&self) -> Vec<(u32, u32, u32)> {
-        let mut runs = Vec::new();
-        for y in 0..self.width {
-            let mut x = 0;
-            while x < self.width {
-                if self.is_dark(x, y) {
-                    let start = x;
-                    while x < self.width && self.is_dark(x, y) {
-                        x += 1;
-                    }
-                    runs.push((y, start, x - start));
-                } else {
-                    x += 1;
-                }
-            }
-        }
-        runs
+        crate::layout::dark_runs(self.width, self.width, |x, y| self.is_dark(x, y))
     }
 }
 
