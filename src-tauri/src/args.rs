@@ -95,10 +95,7 @@ mod tests {
             _ => None,
         };
         assert_eq!(config_path(&none, env, |_| false), PathBuf::from("/home/kiosk/.config/motcua-kiosk/kiosk.toml"));
-        assert_eq!(
-            config_path(&none, env, |p| p.starts_with("/etc")),
-            PathBuf::from("/etc/motcua-kiosk/kiosk.toml")
-        );
+        assert_eq!(config_path(&none, env, |p| p.starts_with("/etc")), PathBuf::from("/etc/motcua-kiosk/kiosk.toml"));
         let with_env = |k: &str| (k == "MOTCUA_CONFIG").then(|| "/env.toml".to_string());
         assert_eq!(config_path(&none, with_env, |_| true), PathBuf::from("/env.toml"));
     }

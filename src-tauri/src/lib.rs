@@ -1,6 +1,7 @@
 //! Một Cửa kiosk: the Tauri shell over `motcua-engine`. Commands are one-line
 //! calls into [`motcua_engine::Kiosk`]; this crate adds the window, its
 //! lockdown, the event bridge and logging.
+#![warn(missing_docs)]
 
 pub mod args;
 pub mod commands;

@@ -35,10 +35,7 @@ online_budget_ms = 300
     );
     let config = Config::parse(&text, |_| None).expect("config");
     let kiosk = tauri::async_runtime::block_on(Kiosk::open(config)).expect("kiosk");
-    let app = mock_builder()
-        .invoke_handler(crate::invoke_handler())
-        .build(mock_context(noop_assets()))
-        .expect("mock app");
+    let app = mock_builder().invoke_handler(crate::invoke_handler()).build(mock_context(noop_assets())).expect("mock app");
     app.manage(kiosk);
     app.manage(Shell::new(false, Instant::now()));
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");

@@ -98,7 +98,12 @@ fn take_ticket_flow(s: &Session, shots: &mut Shots, central: &str, slips: &Path)
     let number = s.text("ticket-number").expect("number");
     assert!(number.starts_with('B') && number.len() == 4, "a server number like B001, got {number:?}");
     assert!(s.exists_css("[data-testid='ticket-preview'][src^='data:image/png;base64,']").expect("preview"), "the slip preview is shown");
-    let decoded = s.js("const i = document.querySelector(\"[data-testid='ticket-preview']\"); return [i.complete, i.naturalWidth, i.naturalHeight]", serde_json::json!([])).expect("img");
+    let decoded = s
+        .js(
+            "const i = document.querySelector(\"[data-testid='ticket-preview']\"); return [i.complete, i.naturalWidth, i.naturalHeight]",
+            serde_json::json!([]),
+        )
+        .expect("img");
     assert!(decoded[1].as_u64().unwrap_or(0) >= 384, "the preview is a real slip image: {decoded}");
     let url = s.data("ticket-screen", "lookupUrl").expect("data").expect("lookup url");
     let server = server_ticket(central, &url);
@@ -110,7 +115,8 @@ fn take_ticket_flow(s: &Session, shots: &mut Shots, central: &str, slips: &Path)
 
     // A counter calls the ticket: the now-serving strip shows it (engine event → Tauri event).
     let http = reqwest::blocking::Client::new();
-    let catalog: Value = http.get(format!("{central}/api/v1/catalog")).bearer_auth("demo-kiosk").send().expect("catalog").json().expect("json");
+    let catalog: Value =
+        http.get(format!("{central}/api/v1/catalog")).bearer_auth("demo-kiosk").send().expect("catalog").json().expect("json");
     let counter = catalog["counters"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["services"].as_array().is_some_and(|s| s.iter().any(|x| x == LAND_SERVICE))))

@@ -64,9 +64,7 @@ async fn search_is_accent_insensitive_and_checklists_print() {
     let central = Central::start(&dir.path().join("central.db"));
     let slips = dir.path().join("slips");
     std::fs::create_dir_all(&slips).unwrap();
-    let kiosk = Kiosk::open(config(&central.url, &format!("pdf+dir://{}", slips.display()), &dir.path().join("kiosk"), ""))
-        .await
-        .unwrap();
+    let kiosk = Kiosk::open(config(&central.url, &format!("pdf+dir://{}", slips.display()), &dir.path().join("kiosk"), "")).await.unwrap();
     let catalog = kiosk.catalog().unwrap();
     let target = catalog.procedures.iter().find(|p| p.name.to_lowercase().contains("xây dựng")).expect("a building procedure");
     let query = motcua_engine::search::fold(&target.name);

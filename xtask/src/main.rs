@@ -110,9 +110,7 @@ fn apt_install(packages: &[&str]) -> Result<()> {
 }
 
 fn has_command(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-        .unwrap_or(false)
+    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file())).unwrap_or(false)
         || cargo_bin().join(name).is_file()
 }
 
@@ -259,8 +257,7 @@ fn loadtest(args: &[String]) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("motcua-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let release = target_dir().join("release");
-    let (mut central, url) =
-        start_central(&release.join("motcua-central"), &dir.join("central.db"), &["--lookup-limit", "1000000000"])?;
+    let (mut central, url) = start_central(&release.join("motcua-central"), &dir.join("central.db"), &["--lookup-limit", "1000000000"])?;
     println!("xtask: server {url}, {kiosks} kiosks, {seconds} s per run (server and load generator share this machine)");
     let _ = std::io::stdout().flush();
     let generator = release.join("examples/loadgen");

@@ -13,12 +13,8 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 
 const SERVICES: [&str; 3] = ["vp-dat-dai-tai-nguyen", "vp-dang-ky-doanh-nghiep-dau-tu", "vp-xay-dung-giao-thong"];
-const CODES: [&str; 4] = [
-    "000.00.12.H62-261120-0004",
-    "000.00.15.H62-261122-0027",
-    "000.00.23.H62-261127-0007",
-    "000.00.10.H62-261118-0022",
-];
+const CODES: [&str; 4] =
+    ["000.00.12.H62-261120-0004", "000.00.15.H62-261122-0027", "000.00.23.H62-261127-0007", "000.00.10.H62-261118-0022"];
 /// Upper bound on requests per kiosk, so a run always ends.
 const MAX_PER_KIOSK: usize = 200_000;
 
@@ -51,8 +47,7 @@ async fn main() -> Result<(), String> {
             let mut errors = 0u64;
             let stream = tokio::net::TcpStream::connect(&authority).await.map_err(|e| e.to_string())?;
             let _ = stream.set_nodelay(true);
-            let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
             tokio::spawn(conn);
             for i in 0..MAX_PER_KIOSK {
                 if Instant::now() >= deadline {

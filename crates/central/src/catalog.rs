@@ -84,10 +84,7 @@ pub enum LoadError {
 /// The stored catalog version (changes on every import).
 pub fn stored_version(conn: &Connection) -> Result<String, rusqlite::Error> {
     use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = 'catalog_version'", [], |r| r.get(0))
-        .optional()?
-        .unwrap_or_default())
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'catalog_version'", [], |r| r.get(0)).optional()?.unwrap_or_default())
 }
 
 /// Loads every center's catalog.
@@ -144,11 +141,8 @@ pub fn prepare(catalog: Catalog) -> Result<CenterCatalog, LoadError> {
         })?;
         hours.insert(s.id.clone(), h);
     }
-    let json = serde_json::to_vec(&catalog).map_err(|source| LoadError::Entry {
-        kind: "center".into(),
-        id: catalog.center.id.clone(),
-        source,
-    })?;
+    let json =
+        serde_json::to_vec(&catalog).map_err(|source| LoadError::Entry { kind: "center".into(), id: catalog.center.id.clone(), source })?;
     let digest = Sha256::digest(&json);
     let etag = format!("\"{}\"", hex(&digest[..12]));
     Ok(CenterCatalog { catalog, json: json.into(), etag, tz, hours })

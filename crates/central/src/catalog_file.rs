@@ -171,11 +171,8 @@ pub fn validate(file: &CatalogFile, existing_centers: &HashSet<String>) -> Resul
             }
         }
     }
-    let field_center: HashMap<&str, &str> = file
-        .fields
-        .iter()
-        .filter_map(|f| agency_center.get(f.agency.as_str()).map(|center| (f.id.as_str(), *center)))
-        .collect();
+    let field_center: HashMap<&str, &str> =
+        file.fields.iter().filter_map(|f| agency_center.get(f.agency.as_str()).map(|center| (f.id.as_str(), *center))).collect();
     for (i, x) in file.fields.iter().enumerate() {
         if !agency_center.contains_key(x.agency.as_str()) {
             c.err(format!("fields[{i}].agency"), format!("unknown agency {:?}", x.agency));

@@ -55,8 +55,17 @@ fn seed_dossiers(conn: &mut Connection, file: &CatalogFile, now: Timestamp) -> R
                  received_at, due_at, done_at, collect_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
-                d.code, d.center, d.procedure, procedure_name, d.applicant_name, d.status, received, due, done_at,
-                d.collect_at, now.as_millisecond()
+                d.code,
+                d.center,
+                d.procedure,
+                procedure_name,
+                d.applicant_name,
+                d.status,
+                received,
+                due,
+                done_at,
+                d.collect_at,
+                now.as_millisecond()
             ],
         )?;
         tx.execute("DELETE FROM dossier_history WHERE code = ?1", [&d.code])?;

@@ -1,5 +1,6 @@
 //! The Một Cửa central server: queues, catalog and dossiers for the kiosks of
 //! one or more centers, over HTTP and SQLite.
+#![warn(missing_docs)]
 
 pub mod catalog;
 pub mod catalog_file;

@@ -186,10 +186,7 @@ impl QueueIndex {
             Some(d) if d.len() >= 3 => d.iter().map(|&x| u64::from(x)).sum::<u64>() / d.len() as u64,
             _ => u64::from(configured_avg_s),
         };
-        let open = counters
-            .iter()
-            .filter(|c| self.last_call_ms.get(**c).is_some_and(|t| now_ms - t <= OPEN_WINDOW_MS))
-            .count();
+        let open = counters.iter().filter(|c| self.last_call_ms.get(**c).is_some_and(|t| now_ms - t <= OPEN_WINDOW_MS)).count();
         let open = if open == 0 { counters.len().max(1) } else { open } as u64;
         u32::try_from(u64::from(ahead) * avg / open).unwrap_or(u32::MAX)
     }

@@ -110,8 +110,7 @@ pub fn view(row: &TicketRow, cat: &CenterCatalog, index: &QueueIndex, now: Times
     let status = row.effective_status(today);
     let (mut position, mut ahead, mut estimate) = (None, None, None);
     if status == TicketStatus::Waiting
-        && let Some(n) =
-            index.ahead(&row.service_id, row.day, row.priority.is_some(), row.key(), cat.center().priority_streak_limit)
+        && let Some(n) = index.ahead(&row.service_id, row.day, row.priority.is_some(), row.key(), cat.center().priority_streak_limit)
     {
         ahead = Some(n);
         position = Some(n.saturating_add(1));

@@ -45,12 +45,17 @@ pub enum Transition {
 #[derive(Debug)]
 pub enum Outcome {
     /// A ticket; `created` is false when an idempotent retry found it.
-    Ticket { row: TicketRow, created: bool },
+    Ticket {
+        row: TicketRow,
+        created: bool,
+    },
     /// The ticket a counter called, if anyone was waiting.
     Called(Option<TicketRow>),
     /// A staff transition.
     Transitioned(TicketRow),
-    Dossier { created: bool },
+    Dossier {
+        created: bool,
+    },
     Rated(Uuid),
 }
 
@@ -166,9 +171,7 @@ fn request_hash(req: &IssueTicketRequest) -> Result<String, AppError> {
 /// Kiosk-scoped offline numbers must never take the server's `A001` shape.
 fn valid_offline_number(n: &str) -> bool {
     let b = n.as_bytes();
-    (3..=20).contains(&b.len())
-        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-')
-        && b.contains(&b'-')
+    (3..=20).contains(&b.len()) && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-') && b.contains(&b'-')
 }
 
 fn issue(
@@ -253,9 +256,7 @@ fn issue(
                 return Err(AppError::Api(Box::new(e)));
             }
             let last: u32 = tx
-                .prepare_cached(
-                    "SELECT seq FROM tickets WHERE service_id = ?1 AND day = ?2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-                )?
+                .prepare_cached("SELECT seq FROM tickets WHERE service_id = ?1 AND day = ?2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1")?
                 .query_row(params![service.id, day.to_string()], |r| r.get(0))
                 .optional()?
                 .unwrap_or(0);
@@ -337,14 +338,11 @@ fn issue(
 /// A collect-result ticket needs a dossier of this center that is ready (status 9).
 fn check_collectable(tx: &Connection, center: &str, code: Option<&str>) -> Result<String, AppError> {
     let code = code.ok_or_else(|| {
-        AppError::invalid(
-            "dossier_code is required to queue for a result",
-            "Cần mã hồ sơ (trên giấy hẹn) để lấy số nhận kết quả",
-        )
+        AppError::invalid("dossier_code is required to queue for a result", "Cần mã hồ sơ (trên giấy hẹn) để lấy số nhận kết quả")
     })?;
-    let code = motcua_domain::DossierCodeRules::default().parse(code).map_err(|r| {
-        AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi())
-    })?;
+    let code = motcua_domain::DossierCodeRules::default()
+        .parse(code)
+        .map_err(|r| AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi()))?;
     let found: Option<(u8, i64)> = tx
         .prepare_cached("SELECT status, due_at FROM dossiers WHERE code = ?1 AND center = ?2")?
         .query_row(params![code.as_str(), center], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -362,13 +360,7 @@ fn check_collectable(tx: &Connection, center: &str, code: Option<&str>) -> Resul
     Ok(code.to_string())
 }
 
-fn call_next(
-    tx: &Connection,
-    index: &mut QueueIndex,
-    cat: &CenterCatalog,
-    counter_id: &str,
-    now: Timestamp,
-) -> Result<Outcome, AppError> {
+fn call_next(tx: &Connection, index: &mut QueueIndex, cat: &CenterCatalog, counter_id: &str, now: Timestamp) -> Result<Outcome, AppError> {
     let counter = cat.counter(counter_id).ok_or_else(|| AppError::code(ErrorCode::CounterNotFound))?;
     let now_ms = now.as_millisecond();
     // The ticket this counter was serving is done when it calls the next one.
@@ -381,10 +373,8 @@ fn call_next(
         return Ok(Outcome::Called(None));
     };
     let id = Uuid::from_u128(key.1).to_string();
-    tx.prepare_cached(
-        "UPDATE tickets SET status = 'called', counter_id = ?2, called_at = ?3 WHERE id = ?1 AND status = 'waiting'",
-    )?
-    .execute(params![id, counter_id, now_ms])?;
+    tx.prepare_cached("UPDATE tickets SET status = 'called', counter_id = ?2, called_at = ?3 WHERE id = ?1 AND status = 'waiting'")?
+        .execute(params![id, counter_id, now_ms])?;
     let streak = if priority { index.streak(counter_id) + 1 } else { 0 };
     tx.prepare_cached(
         "INSERT INTO counter_state (counter_id, priority_streak) VALUES (?1, ?2)
@@ -394,10 +384,7 @@ fn call_next(
     let row = crate::tickets::by_id(tx, &id)?.ok_or_else(|| AppError::Internal(format!("indexed ticket {id} missing")))?;
     index.remove_waiting(&service, today, priority, key);
     index.set_streak(counter_id, streak);
-    index.called(
-        counter_id,
-        ServingAt { ticket_id: id, number: row.number.clone(), service_id: service, called_at_ms: now_ms },
-    );
+    index.called(counter_id, ServingAt { ticket_id: id, number: row.number.clone(), service_id: service, called_at_ms: now_ms });
     Ok(Outcome::Called(Some(row)))
 }
 
@@ -409,8 +396,11 @@ fn finish(
     status: TicketStatus,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    tx.prepare_cached("UPDATE tickets SET status = ?2, finished_at = ?3 WHERE id = ?1 AND status = 'called'")?
-        .execute(params![serving.ticket_id, status.as_str(), now_ms])?;
+    tx.prepare_cached("UPDATE tickets SET status = ?2, finished_at = ?3 WHERE id = ?1 AND status = 'called'")?.execute(params![
+        serving.ticket_id,
+        status.as_str(),
+        now_ms
+    ])?;
     if status == TicketStatus::Served {
         index.record_duration(&serving.service_id, u32::try_from((now_ms - serving.called_at_ms).max(0) / 1000).unwrap_or(0));
     }
@@ -470,15 +460,10 @@ fn put_dossier(
 ) -> Result<Outcome, AppError> {
     let status = DossierStatus::from_code(req.status)
         .ok_or_else(|| AppError::invalid("status must be a national status code 1..10", "Trạng thái phải là mã từ 1 đến 10"))?;
-    for (name, value, max) in [
-        ("procedure_name", req.procedure_name.as_str(), 1000),
-        ("applicant_name", req.applicant_name.as_str(), 200),
-    ] {
+    for (name, value, max) in [("procedure_name", req.procedure_name.as_str(), 1000), ("applicant_name", req.applicant_name.as_str(), 200)]
+    {
         if value.trim().is_empty() || value.chars().count() > max {
-            return Err(AppError::invalid(
-                format!("{name} must be 1 to {max} characters"),
-                format!("{name} phải có từ 1 đến {max} ký tự"),
-            ));
+            return Err(AppError::invalid(format!("{name} must be 1 to {max} characters"), format!("{name} phải có từ 1 đến {max} ký tự")));
         }
     }
     if req.due_at < req.received_at {

@@ -70,7 +70,11 @@ async fn retry_with_same_key_returns_same_ticket_and_another_body_is_refused() {
 async fn priority_goes_first_but_at_most_two_in_a_row() {
     let api = Api::new(MONDAY_9AM);
     let issue = |key: &'static str, prio: bool| {
-        let body = if prio { json!({"service_id": LAND, "kiosk_id": "k", "priority": ELDERLY}) } else { json!({"service_id": LAND, "kiosk_id": "k"}) };
+        let body = if prio {
+            json!({"service_id": LAND, "kiosk_id": "k", "priority": ELDERLY})
+        } else {
+            json!({"service_id": LAND, "kiosk_id": "k"})
+        };
         let api = &api;
         async move { api.call("POST", "/api/v1/tickets", Some(KIOSK), Some(key), Some(body)).await }
     };
@@ -160,7 +164,12 @@ async fn estimated_wait_uses_the_configured_average_before_there_is_data() {
     let catalog = api.call("GET", "/api/v1/catalog", Some(KIOSK), None, None).await.2;
     let service = catalog["services"].as_array().expect("services").iter().find(|s| s["id"] == LAND).expect("svc").clone();
     let avg = service["avg_service_s"].as_u64().expect("avg");
-    let counters = catalog["counters"].as_array().expect("counters").iter().filter(|c| c["services"].as_array().is_some_and(|s| s.iter().any(|x| x == LAND))).count() as u64;
+    let counters = catalog["counters"]
+        .as_array()
+        .expect("counters")
+        .iter()
+        .filter(|c| c["services"].as_array().is_some_and(|s| s.iter().any(|x| x == LAND)))
+        .count() as u64;
     assert_eq!(v["ticket"]["estimated_wait_s"].as_u64(), Some(3 * avg / counters));
 }
 
@@ -238,7 +247,15 @@ async fn ratings_are_stored_for_a_ticket_or_a_dossier() {
     let api = Api::new(MONDAY_9AM);
     let (_, t) = api.issue(LAND, "k").await;
     let token = t["ticket"]["token"].as_str().expect("token");
-    let (s, _, v) = api.call("POST", "/api/v1/ratings", Some(KIOSK), None, Some(json!({"ticket_token": token, "score": 3, "comment": "Cán bộ nhiệt tình"}))).await;
+    let (s, _, v) = api
+        .call(
+            "POST",
+            "/api/v1/ratings",
+            Some(KIOSK),
+            None,
+            Some(json!({"ticket_token": token, "score": 3, "comment": "Cán bộ nhiệt tình"})),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let (s, _, _) = api.call("POST", "/api/v1/ratings", Some(KIOSK), None, Some(json!({"dossier_code": PROCESSING, "score": 1}))).await;
     assert_eq!(s, 201);
@@ -262,7 +279,16 @@ async fn openapi_and_metrics_are_served() {
 // ---- every error code, and nothing stored ----
 
 #[allow(clippy::too_many_arguments)]
-async fn refused(api: &Api, method: &str, uri: &str, token: Option<&str>, key: Option<&str>, body: Option<String>, status: u16, want: &str) -> serde_json::Value {
+async fn refused(
+    api: &Api,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: Option<String>,
+    status: u16,
+    want: &str,
+) -> serde_json::Value {
     let before = api.written();
     let (s, h, v) = api.call_raw(method, uri, token, key, body).await;
     assert_eq!((s.as_u16(), code(&v)), (status, want), "{v}");
@@ -292,17 +318,68 @@ async fn request_errors() {
     let api = Api::new(MONDAY_9AM);
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some("{not json".into()), 400, "invalid_request").await;
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), None, ticket(LAND), 400, "invalid_request").await;
-    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some(json!({"service_id": LAND}).to_string()), 400, "invalid_request").await;
-    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some(json!({"service_id": LAND, "kiosk_id": "k", "issued_at": "2030-01-01T00:00:00Z"}).to_string()), 400, "invalid_request").await;
+    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some(json!({"service_id": LAND}).to_string()), 400, "invalid_request")
+        .await;
+    refused(
+        &api,
+        "POST",
+        "/api/v1/tickets",
+        Some(KIOSK),
+        Some("k"),
+        Some(json!({"service_id": LAND, "kiosk_id": "k", "issued_at": "2030-01-01T00:00:00Z"}).to_string()),
+        400,
+        "invalid_request",
+    )
+    .await;
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), ticket("no-such-service"), 404, "service_not_found").await;
-    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some(json!({"service_id": LAND, "kiosk_id": "k", "priority": "vip"}).to_string()), 404, "priority_not_found").await;
+    refused(
+        &api,
+        "POST",
+        "/api/v1/tickets",
+        Some(KIOSK),
+        Some("k"),
+        Some(json!({"service_id": LAND, "kiosk_id": "k", "priority": "vip"}).to_string()),
+        404,
+        "priority_not_found",
+    )
+    .await;
     let big = json!({"service_id": LAND, "kiosk_id": "k", "dossier_code": "x".repeat(70_000)}).to_string();
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), Some(big), 413, "payload_too_large").await;
     refused(&api, "GET", "/api/v1/nope", Some(KIOSK), None, None, 404, "not_found").await;
-    refused(&api, "POST", "/api/v1/ratings", Some(KIOSK), None, Some(json!({"dossier_code": PROCESSING, "score": 5}).to_string()), 400, "invalid_request").await;
-    refused(&api, "POST", "/api/v1/ratings", Some(KIOSK), None, Some(json!({"ticket_token": "NoSuchToken_0123456789ab", "score": 2}).to_string()), 404, "ticket_not_found").await;
+    refused(
+        &api,
+        "POST",
+        "/api/v1/ratings",
+        Some(KIOSK),
+        None,
+        Some(json!({"dossier_code": PROCESSING, "score": 5}).to_string()),
+        400,
+        "invalid_request",
+    )
+    .await;
+    refused(
+        &api,
+        "POST",
+        "/api/v1/ratings",
+        Some(KIOSK),
+        None,
+        Some(json!({"ticket_token": "NoSuchToken_0123456789ab", "score": 2}).to_string()),
+        404,
+        "ticket_not_found",
+    )
+    .await;
     let bad_status = json!({"procedure_name": "X", "applicant_name": "Y", "status": 11, "received_at": "2026-11-30T01:00:00Z", "due_at": "2026-12-02T09:00:00Z"});
-    refused(&api, "PUT", "/api/v1/dossiers/000.00.12.H62-261130-0102", Some(STAFF), None, Some(bad_status.to_string()), 400, "invalid_request").await;
+    refused(
+        &api,
+        "PUT",
+        "/api/v1/dossiers/000.00.12.H62-261130-0102",
+        Some(STAFF),
+        None,
+        Some(bad_status.to_string()),
+        400,
+        "invalid_request",
+    )
+    .await;
     refused(&api, "POST", "/api/v1/counters/no-such-counter/call-next", Some(STAFF), None, None, 404, "counter_not_found").await;
 }
 

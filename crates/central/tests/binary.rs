@@ -129,7 +129,8 @@ async fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
             let mut acked = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 match issue(&c, &url, SERVICES[0], &uuid::Uuid::now_v7().to_string()).await {
-                    Ok((201, v)) => acked.push((v["ticket"]["id"].as_str().expect("id").to_string(), seq_of(v["ticket"]["number"].as_str().expect("n")))),
+                    Ok((201, v)) => acked
+                        .push((v["ticket"]["id"].as_str().expect("id").to_string(), seq_of(v["ticket"]["number"].as_str().expect("n")))),
                     Ok((s, v)) => panic!("unexpected {s}: {v}"),
                     Err(_) => break, // the server is gone
                 }
@@ -153,9 +154,7 @@ async fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
         let n: i64 = conn.query_row("SELECT count(*) FROM tickets WHERE id = ?1", [id], |r| r.get(0)).expect("count");
         assert_eq!(n, 1, "acknowledged ticket {id} lost");
     }
-    let max_stored: u32 = conn
-        .query_row("SELECT max(seq) FROM tickets WHERE service_id = ?1", [SERVICES[0]], |r| r.get(0))
-        .expect("max");
+    let max_stored: u32 = conn.query_row("SELECT max(seq) FROM tickets WHERE service_id = ?1", [SERVICES[0]], |r| r.get(0)).expect("max");
     let max_acked = acked.iter().map(|(_, s)| *s).max().expect("some");
     assert!(max_stored >= max_acked);
     let (s, v) = issue(&c, &server.url, SERVICES[0], "after-restart").await.expect("issue after restart");

@@ -83,7 +83,11 @@ fn a_bad_catalog_is_refused_with_every_place_and_a_good_one_is_applied() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.db");
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, DISTRICT.replace("fields = [\"yl-ho-tich\"]", "fields = [\"yl-dat-dai\"]").replace("number = 1", "number = 1\nfloor = 2")).expect("write");
+    std::fs::write(
+        &bad,
+        DISTRICT.replace("fields = [\"yl-ho-tich\"]", "fields = [\"yl-dat-dai\"]").replace("number = 1", "number = 1\nfloor = 2"),
+    )
+    .expect("write");
     let out = Command::new(BIN).args(["catalog", "import", "--db"]).arg(&db).arg(&bad).output().expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -113,10 +117,8 @@ async fn a_created_token_works_for_its_center_only_and_a_revoked_one_is_refused(
     let out = central(&["token", "create", "--role", "kiosk", "--center", "yl", "--name", "kiosk-1"], &db);
     assert!(out.status.success());
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let stored: String = rusqlite::Connection::open(&db)
-        .expect("db")
-        .query_row("SELECT group_concat(hash) FROM tokens", [], |r| r.get(0))
-        .expect("hash");
+    let stored: String =
+        rusqlite::Connection::open(&db).expect("db").query_row("SELECT group_concat(hash) FROM tokens", [], |r| r.get(0)).expect("hash");
     assert!(!stored.contains(&token), "only the hash is stored");
 
     let (child, url) = serve(&db, false);

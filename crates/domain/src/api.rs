@@ -192,13 +192,7 @@ pub struct QueuesResponse {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QueueEvent {
     /// A ticket was called (or recalled) to a counter.
-    TicketCalled {
-        center: String,
-        service_id: String,
-        number: String,
-        counter: CounterRef,
-        recall: bool,
-    },
+    TicketCalled { center: String, service_id: String, number: String, counter: CounterRef, recall: bool },
     /// A queue's waiting count changed.
     QueueChanged { center: String, service_id: String, waiting: u32 },
 }
@@ -436,8 +430,7 @@ mod tests {
 
     #[test]
     fn unknown_request_fields_are_refused() {
-        let r: Result<IssueTicketRequest, _> =
-            serde_json::from_str(r#"{"service_id":"a","kiosk_id":"k","servce":"typo"}"#);
+        let r: Result<IssueTicketRequest, _> = serde_json::from_str(r#"{"service_id":"a","kiosk_id":"k","servce":"typo"}"#);
         assert!(r.is_err());
     }
 }

@@ -218,17 +218,11 @@ impl Catalog {
         self.services
             .iter()
             .find(|s| s.procedures.iter().any(|p| p == procedure_id))
-            .or_else(|| {
-                self.services
-                    .iter()
-                    .find(|s| s.kind == ServiceKind::Submit && s.fields.contains(&procedure.field))
-            })
+            .or_else(|| self.services.iter().find(|s| s.kind == ServiceKind::Submit && s.fields.contains(&procedure.field)))
     }
 
     /// The counters that call from this service.
     pub fn counters_of(&self, service_id: &str) -> impl Iterator<Item = &Counter> {
-        self.counters
-            .iter()
-            .filter(move |c| c.services.iter().any(|s| s == service_id))
+        self.counters.iter().filter(move |c| c.services.iter().any(|s| s == service_id))
     }
 }

@@ -109,10 +109,7 @@ impl DossierStatus {
 
     /// Whether the dossier is still with the administration (so it can be late).
     pub fn is_pending(self) -> bool {
-        matches!(
-            self,
-            Self::Registered | Self::Accepted | Self::Processing | Self::MoreDocumentsRequired | Self::FeesToPay
-        )
+        matches!(self, Self::Registered | Self::Accepted | Self::Processing | Self::MoreDocumentsRequired | Self::FeesToPay)
     }
 
     /// The status as sent to kiosks.

@@ -51,7 +51,9 @@ impl CodeRejection {
     pub fn message_vi(&self) -> String {
         match self {
             Self::Empty => "Chưa nhập mã hồ sơ. Vui lòng nhập hoặc quét mã trên giấy hẹn trả kết quả.".into(),
-            Self::TooLong | Self::Shape => "Đây không phải mã hồ sơ. Mã hồ sơ in trên giấy hẹn trả kết quả, có dạng 000.00.12.H62-201105-0004.".into(),
+            Self::TooLong | Self::Shape => {
+                "Đây không phải mã hồ sơ. Mã hồ sơ in trên giấy hẹn trả kết quả, có dạng 000.00.12.H62-201105-0004.".into()
+            }
             Self::Date(d) => format!("Ngày trong mã hồ sơ ({d}) không đúng. Vui lòng kiểm tra lại mã trên giấy hẹn."),
         }
     }
@@ -60,7 +62,10 @@ impl CodeRejection {
     pub fn message_en(&self) -> String {
         match self {
             Self::Empty => "No dossier code entered. Please type or scan the code on your appointment receipt.".into(),
-            Self::TooLong | Self::Shape => "This is not a dossier code. The code is printed on your appointment receipt and looks like 000.00.12.H62-201105-0004.".into(),
+            Self::TooLong | Self::Shape => {
+                "This is not a dossier code. The code is printed on your appointment receipt and looks like 000.00.12.H62-201105-0004."
+                    .into()
+            }
             Self::Date(d) => format!("The date in the dossier code ({d}) is not valid. Please check the code on your receipt."),
         }
     }
@@ -181,12 +186,7 @@ mod tests {
 
     #[test]
     fn real_codes_from_four_provinces_are_accepted() {
-        for code in [
-            "000.00.12.H62-201105-0004",
-            "000.00.14.H56-200203-0118",
-            "000.17.22.H56-210531-0001",
-            "000.A0.01.H26-210212-9090",
-        ] {
+        for code in ["000.00.12.H62-201105-0004", "000.00.14.H56-200203-0118", "000.17.22.H56-210531-0001", "000.A0.01.H26-210212-9090"] {
             assert_eq!(parse(code).as_deref(), Ok(code));
         }
     }

@@ -98,10 +98,7 @@ impl OpeningHours {
 
     /// Whether the service takes tickets at this local time.
     pub fn is_open(&self, at: DateTime) -> bool {
-        self.windows.is_empty()
-            || self.windows.iter().any(|w| {
-                w.days.contains(&at.weekday()) && at.time() >= w.open && at.time() < w.close
-            })
+        self.windows.is_empty() || self.windows.iter().any(|w| w.days.contains(&at.weekday()) && at.time() >= w.open && at.time() < w.close)
     }
 
     /// The first local time strictly after `after` at which a window opens,
@@ -174,10 +171,7 @@ mod tests {
     #[test]
     fn later_day_skips_the_afternoon() {
         let h = office();
-        assert_eq!(
-            h.next_open_on_later_day(date(2026, 11, 27).at(9, 0, 0, 0)),
-            Some(date(2026, 11, 28).at(7, 30, 0, 0))
-        );
+        assert_eq!(h.next_open_on_later_day(date(2026, 11, 27).at(9, 0, 0, 0)), Some(date(2026, 11, 28).at(7, 30, 0, 0)));
     }
 
     #[test]

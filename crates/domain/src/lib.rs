@@ -1,6 +1,7 @@
 //! The Một Cửa domain: what a one-stop public administration center is made of,
 //! shared by the kiosk and the central server so the two cannot drift.
 //! No I/O lives here.
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod catalog;

@@ -74,7 +74,14 @@ mod tests {
 
     #[test]
     fn garbage_is_garbage() {
-        for g in ["", "12345", "https://example.com/", "https://example.com/t/short", "DROP TABLE tickets;", "https://x.vn/t/has spaces in it but long enough"] {
+        for g in [
+            "",
+            "12345",
+            "https://example.com/",
+            "https://example.com/t/short",
+            "DROP TABLE tickets;",
+            "https://x.vn/t/has spaces in it but long enough",
+        ] {
             assert!(matches!(classify(g), ScanPayload::Garbage(_)), "{g:?}");
         }
     }

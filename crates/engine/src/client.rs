@@ -89,12 +89,7 @@ impl CentralClient {
     }
 
     async fn attempt(&self, req: RequestBuilder, timeout: Duration) -> Result<Response, Failure> {
-        let resp = req
-            .bearer_auth(&self.token)
-            .timeout(timeout)
-            .send()
-            .await
-            .map_err(|e| Failure::Transient(transport(&e)))?;
+        let resp = req.bearer_auth(&self.token).timeout(timeout).send().await.map_err(|e| Failure::Transient(transport(&e)))?;
         let status = resp.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             return Ok(resp);
@@ -141,10 +136,7 @@ impl CentralClient {
     }
 
     async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, EngineError> {
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
+        let bytes = resp.bytes().await.map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
         serde_json::from_slice(&bytes).map_err(|e| EngineError::Internal(format!("unexpected answer from the server: {e}")))
     }
 
@@ -167,10 +159,7 @@ impl CentralClient {
             return Ok(None);
         }
         let new_etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
+        let text = resp.text().await.map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
         Ok(Some((text, new_etag)))
     }
 

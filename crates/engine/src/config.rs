@@ -172,9 +172,7 @@ impl Config {
 
     /// Parses TOML text; `env` answers `MOTCUA_<KEY>` look-ups (for tests).
     pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, EngineError> {
-        let mut table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| invalid("(file)", e.message().to_owned(), "valid TOML"))?;
+        let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| invalid("(file)", e.message().to_owned(), "valid TOML"))?;
         if let Some(unknown) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(invalid(unknown, shown(&table[unknown]), format!("one of the known keys: {}", KEYS.join(", "))));
         }
@@ -212,9 +210,8 @@ impl Config {
         };
         let token = k.required("token", "the kiosk token printed by `motcua-central token create`")?;
         let printer_text = k.required("printer", "a printer spec such as pdf+dir:///var/lib/motcua-kiosk/slips")?;
-        let printer: PrinterSpec = printer_text.parse().map_err(|e: crate::printer::PrinterError| {
-            invalid("printer", printer_text.clone(), e.to_string())
-        })?;
+        let printer: PrinterSpec =
+            printer_text.parse().map_err(|e: crate::printer::PrinterError| invalid("printer", printer_text.clone(), e.to_string()))?;
         let paper = match k.int("paper_mm", Some(80), "80 or 58")? {
             80 => Paper::Mm80,
             58 => Paper::Mm58,

@@ -118,7 +118,9 @@ impl EngineError {
             Self::ServerUnreachable { collect: true, .. } => {
                 "Hiện không kết nối được hệ thống nên chưa kiểm tra được hồ sơ. Vui lòng đến quầy trả kết quả để được hỗ trợ.".to_owned()
             }
-            Self::ServerUnreachable { .. } => "Hiện không kết nối được hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::ServerUnreachable { .. } => {
+                "Hiện không kết nối được hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned()
+            }
             Self::OfflineRefused(_) => "Hệ thống đang mất kết nối nên tạm dừng cấp số. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::NotACode(r) => r.message_vi(),
             Self::Api(e) => e.message_vi.clone(),
@@ -141,7 +143,9 @@ impl EngineError {
             Self::ServerUnreachable { collect: true, .. } => {
                 "The system cannot be reached, so your dossier cannot be checked now. Please go to the result counter for help.".to_owned()
             }
-            Self::ServerUnreachable { .. } => "The system cannot be reached. Please try again in a few minutes or ask a staff member.".to_owned(),
+            Self::ServerUnreachable { .. } => {
+                "The system cannot be reached. Please try again in a few minutes or ask a staff member.".to_owned()
+            }
             Self::OfflineRefused(_) => "The system is offline and no numbers are issued for now. Please ask a staff member.".to_owned(),
             Self::NotACode(r) => r.message_en(),
             Self::Api(e) => e.message.clone(),
@@ -162,13 +166,7 @@ impl EngineError {
             Self::Api(e) => (e.due_at, e.next_open_at),
             _ => (None, None),
         };
-        EngineErrorBody {
-            code: self.code().to_owned(),
-            message: self.message_en(),
-            message_vi: self.message_vi(),
-            due_at,
-            next_open_at,
-        }
+        EngineErrorBody { code: self.code().to_owned(), message: self.message_en(), message_vi: self.message_vi(), due_at, next_open_at }
     }
 
     /// Whether this is the server being out of reach (the offline path).

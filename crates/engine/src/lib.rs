@@ -7,6 +7,7 @@
 //! - `sync`: the outbox delivery task; `feed`: the now-serving feed;
 //! - [`search`]: accent-insensitive catalog search;
 //! - [`printer`]: printers and their status; [`slip`]: engine data → slips.
+#![warn(missing_docs)]
 
 pub mod client;
 pub mod config;
@@ -24,6 +25,5 @@ pub use config::{Config, OfflinePolicy, PrinterUnavailablePolicy};
 pub use error::{EngineError, EngineErrorBody};
 pub use kiosk::{CRASH_AFTER_JOURNAL_ENV, Kiosk};
 pub use types::{
-    HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport,
-    TicketOutcome,
+    HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };

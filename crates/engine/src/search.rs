@@ -62,15 +62,7 @@ impl SearchIndex {
             let mut words: Vec<String> = texts.iter().flat_map(|t| tokens(t)).collect();
             words.sort();
             words.dedup();
-            entries.push(Entry {
-                kind,
-                id: id.to_owned(),
-                name: name.to_owned(),
-                name_en: name_en.cloned(),
-                service_id,
-                texts,
-                words,
-            });
+            entries.push(Entry { kind, id: id.to_owned(), name: name.to_owned(), name_en: name_en.cloned(), service_id, texts, words });
         };
         for p in &catalog.procedures {
             let service = catalog.service_for_procedure(&p.id).map(|s| s.id.clone());
@@ -203,7 +195,13 @@ mod tests {
         };
         Catalog {
             center,
-            agencies: vec![Agency { center: "c".into(), id: "sxd".into(), name: "Sở Xây dựng".into(), name_en: Some("Department of Construction".into()), on_behalf_of: vec![] }],
+            agencies: vec![Agency {
+                center: "c".into(),
+                id: "sxd".into(),
+                name: "Sở Xây dựng".into(),
+                name_en: Some("Department of Construction".into()),
+                on_behalf_of: vec![],
+            }],
             fields: vec![Field { id: "xd".into(), agency: "sxd".into(), name: "Hoạt động xây dựng".into(), name_en: None }],
             procedures: vec![
                 procedure("gpxd", "Cấp giấy phép xây dựng nhà ở riêng lẻ"),

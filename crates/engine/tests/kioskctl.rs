@@ -20,7 +20,8 @@ fn render_writes_png_pdf_and_escpos_with_the_sample_qr() {
 
     let bin = dir.path().join("t.bin");
     let url = "https://motcua.example/t/xyz";
-    let out = kioskctl(&["render", "--slip", "ticket", "--sample", "--format", "escpos", "--out", bin.to_str().unwrap(), "--lookup-url", url]);
+    let out =
+        kioskctl(&["render", "--slip", "ticket", "--sample", "--format", "escpos", "--out", bin.to_str().unwrap(), "--lookup-url", url]);
     assert!(out.status.success());
     let raster = decode_escpos(&std::fs::read(&bin).unwrap());
     assert_eq!(raster.width, 576);

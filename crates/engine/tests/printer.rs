@@ -191,9 +191,7 @@ fn cups_prints_a_ticket_through_cups_pdf() {
     loop {
         // cups-pdf writes in place: a file that does not convert yet is
         // simply not finished.
-        let found = pdfs_newer_than(since)
-            .into_iter()
-            .find(|p| try_qr_of_pdf(p, scratch.path()).is_some_and(|qr| qr == url));
+        let found = pdfs_newer_than(since).into_iter().find(|p| try_qr_of_pdf(p, scratch.path()).is_some_and(|qr| qr == url));
         if let Some(path) = found {
             assert!(path.file_name().unwrap().to_string_lossy().contains(&number), "title names the file: {path:?}");
             let _ = std::fs::remove_file(path);
@@ -207,10 +205,8 @@ fn cups_prints_a_ticket_through_cups_pdf() {
 #[test]
 fn kioskctl_reports_the_cups_queue_ready() {
     require_cups_queue();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(["printer-status", "--printer", "cups://PDF"])
-        .output()
-        .unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(["printer-status", "--printer", "cups://PDF"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["state"], "ready", "{json}");

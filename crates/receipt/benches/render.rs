@@ -12,15 +12,9 @@ fn render(c: &mut Criterion) {
         eprintln!("sample ticket did not build");
         return;
     };
-    c.bench_function("ticket_raster_80mm", |b| {
-        b.iter(|| renderer.raster(&layout, Paper::Mm80).map(|r| r.height))
-    });
-    c.bench_function("ticket_escpos_80mm", |b| {
-        b.iter(|| renderer.raster(&layout, Paper::Mm80).map(|r| escpos::encode(&r).len()))
-    });
-    c.bench_function("ticket_pdf_80mm", |b| {
-        b.iter(|| renderer.pdf(&layout, Paper::Mm80).map(|p| p.len()))
-    });
+    c.bench_function("ticket_raster_80mm", |b| b.iter(|| renderer.raster(&layout, Paper::Mm80).map(|r| r.height)));
+    c.bench_function("ticket_escpos_80mm", |b| b.iter(|| renderer.raster(&layout, Paper::Mm80).map(|r| escpos::encode(&r).len())));
+    c.bench_function("ticket_pdf_80mm", |b| b.iter(|| renderer.pdf(&layout, Paper::Mm80).map(|p| p.len())));
 }
 
 criterion_group!(benches, render);

@@ -39,13 +39,7 @@ impl Face {
         let units_per_em = font.units_per_em().ok_or(ReceiptError::Font(name))?;
         let ascent = font.ascent_unscaled();
         let descent = font.descent_unscaled();
-        Ok(Self {
-            height_per_em: font.height_unscaled() / units_per_em,
-            font,
-            units_per_em,
-            ascent,
-            descent,
-        })
+        Ok(Self { height_per_em: font.height_unscaled() / units_per_em, font, units_per_em, ascent, descent })
     }
 
     /// The ab_glyph scale that makes one em `em_px` pixels.
@@ -94,10 +88,7 @@ pub struct Fonts {
 impl Fonts {
     /// Parses the embedded faces.
     pub fn new() -> Result<Self, ReceiptError> {
-        Ok(Self {
-            regular: Face::parse(NOTO_SANS_REGULAR, "NotoSans-Regular")?,
-            bold: Face::parse(NOTO_SANS_BOLD, "NotoSans-Bold")?,
-        })
+        Ok(Self { regular: Face::parse(NOTO_SANS_REGULAR, "NotoSans-Regular")?, bold: Face::parse(NOTO_SANS_BOLD, "NotoSans-Bold")? })
     }
 
     /// The face for a weight.

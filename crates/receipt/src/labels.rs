@@ -167,9 +167,7 @@ pub fn wait_in_words(minutes: u32, lang: Lang) -> String {
             (h, m) => format!("Khoảng {h} giờ {m} phút"),
         },
         Lang::En => {
-            let unit = |n: u32, one: &str, many: &str| {
-                format!("{n} {}", if n == 1 { one } else { many })
-            };
+            let unit = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
             match (h, m) {
                 (0, 0) => "Almost your turn".to_owned(),
                 (0, m) => format!("About {}", unit(m, "minute", "minutes")),

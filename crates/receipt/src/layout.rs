@@ -153,13 +153,7 @@ impl Layout {
     }
 
     /// Appends a paragraph.
-    pub fn text(
-        &mut self,
-        text: impl Into<String>,
-        size: TextSize,
-        weight: Weight,
-        align: Align,
-    ) -> &mut Self {
+    pub fn text(&mut self, text: impl Into<String>, size: TextSize, weight: Weight, align: Align) -> &mut Self {
         self.push(Block::Text(TextBlock { text: text.into(), size, weight, align }))
     }
 

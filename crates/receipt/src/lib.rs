@@ -14,6 +14,7 @@
 //! let _png = raster.to_png()?;
 //! # Ok(()) }
 //! ```
+#![warn(missing_docs)]
 
 pub mod escpos;
 pub mod fonts;

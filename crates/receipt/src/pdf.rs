@@ -6,8 +6,7 @@
 //! cursor; lines come from the same [`Page`] the raster is drawn from.
 
 use printpdf::{
-    Color, FontId, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem,
+    Color, FontId, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 
 use crate::ReceiptError;
@@ -36,10 +35,8 @@ impl PdfFonts {
     /// Parses the embedded faces for printpdf.
     pub fn new() -> Result<Self, ReceiptError> {
         let mut warnings = Vec::new();
-        let regular = ParsedFont::from_bytes(NOTO_SANS_REGULAR, 0, &mut warnings)
-            .ok_or(ReceiptError::Font("NotoSans-Regular"))?;
-        let bold = ParsedFont::from_bytes(NOTO_SANS_BOLD, 0, &mut warnings)
-            .ok_or(ReceiptError::Font("NotoSans-Bold"))?;
+        let regular = ParsedFont::from_bytes(NOTO_SANS_REGULAR, 0, &mut warnings).ok_or(ReceiptError::Font("NotoSans-Regular"))?;
+        let bold = ParsedFont::from_bytes(NOTO_SANS_BOLD, 0, &mut warnings).ok_or(ReceiptError::Font("NotoSans-Bold"))?;
         Ok(Self { regular, bold })
     }
 }
@@ -85,10 +82,7 @@ pub(crate) fn write(fonts: &PdfFonts, page: &Page, title: &str) -> Result<Vec<u8
                 }
                 ops.extend([
                     Op::StartTextSection,
-                    Op::SetFont {
-                        font: PdfFontHandle::External(font.clone()),
-                        size: Pt(line.size * PT_PER_DOT),
-                    },
+                    Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(line.size * PT_PER_DOT) },
                     Op::SetTextCursor { pos: at(line.x, line.baseline) },
                     Op::ShowText { items: vec![TextItem::Text(line.text.clone())] },
                     Op::EndTextSection,

@@ -22,8 +22,7 @@ impl QrMatrix {
     pub fn encode(data: &str) -> Result<Self, ReceiptError> {
         let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
             .map_err(|e| ReceiptError::Qr(format!("{e} (data of {} bytes)", data.len())))?;
-        let width = u32::try_from(code.width())
-            .map_err(|_| ReceiptError::Qr("symbol too wide".to_owned()))?;
+        let width = u32::try_from(code.width()).map_err(|_| ReceiptError::Qr("symbol too wide".to_owned()))?;
         let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
         Ok(Self { data: data.to_owned(), width, dark })
     }

@@ -50,8 +50,7 @@ pub fn dossier() -> DossierSlip {
             .to_owned(),
         applicant_masked: "Nguyễn T** L***".to_owned(),
         status: "Đang xử lý".to_owned(),
-        next_step: "Hồ sơ đang được Sở Tài nguyên và Môi trường thẩm định; ông/bà chưa cần làm gì thêm."
-            .to_owned(),
+        next_step: "Hồ sơ đang được Sở Tài nguyên và Môi trường thẩm định; ông/bà chưa cần làm gì thêm.".to_owned(),
         received_at: date(2026, 11, 18).at(9, 40, 0, 0),
         due_at: date(2026, 11, 27),
         overdue: true,
@@ -72,19 +71,15 @@ pub fn checklist() -> ChecklistSlip {
                 count: 1,
             },
             ChecklistDocument {
-                name: "Căn cước công dân của chủ hộ kinh doanh".to_owned(),
-                form: DocumentForm::CertifiedCopy,
-                count: 1,
+                name: "Căn cước công dân của chủ hộ kinh doanh".to_owned(), form: DocumentForm::CertifiedCopy, count: 1
             },
             ChecklistDocument {
-                name: "Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh"
-                    .to_owned(),
+                name: "Biên bản họp thành viên hộ gia đình về việc thành lập hộ kinh doanh".to_owned(),
                 form: DocumentForm::Copy,
                 count: 1,
             },
             ChecklistDocument {
-                name: "Văn bản ủy quyền cho thành viên hộ gia đình làm chủ hộ kinh doanh"
-                    .to_owned(),
+                name: "Văn bản ủy quyền cho thành viên hộ gia đình làm chủ hộ kinh doanh".to_owned(),
                 form: DocumentForm::Original,
                 count: 1,
             },

@@ -176,10 +176,7 @@ pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     l.rule(Rule::Dashed);
     l.field(s(Label::CounterArea), t.counter_area.clone()).space(4);
     l.field(s(Label::PeopleAhead), people(t.people_ahead, lang)).space(4);
-    let wait = t.estimated_wait_minutes.map_or_else(
-        || s(Label::Unknown).to_owned(),
-        |m| wait_in_words(m, lang),
-    );
+    let wait = t.estimated_wait_minutes.map_or_else(|| s(Label::Unknown).to_owned(), |m| wait_in_words(m, lang));
     l.field(s(Label::EstimatedWait), wait).space(4);
     l.field(s(Label::IssuedAt), format_time(t.issued_at));
     l.rule(Rule::Dashed).space(6);
@@ -240,13 +237,7 @@ pub fn checklist(c: &ChecklistSlip, lang: Lang) -> Layout {
             DocumentForm::CertifiedCopy => s(Label::CertifiedCopy),
         };
         l.text(format!("{}. {}", i + 1, doc.name), TextSize::Normal, Weight::Regular, Align::Left);
-        l.text(
-            format!("{form} · {}: {:02}", s(Label::Count), doc.count),
-            TextSize::Small,
-            Weight::Bold,
-            Align::Right,
-        )
-        .space(8);
+        l.text(format!("{form} · {}: {:02}", s(Label::Count), doc.count), TextSize::Small, Weight::Bold, Align::Right).space(8);
     }
     l.rule(Rule::Dashed);
     let fee = match &c.fee {

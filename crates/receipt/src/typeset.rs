@@ -112,24 +112,8 @@ struct Metrics {
 impl Metrics {
     fn for_paper(paper: Paper) -> Self {
         match paper {
-            Paper::Mm80 => Self {
-                margin: 12,
-                small: 21.0,
-                normal: 25.0,
-                large: 31.0,
-                title: 34.0,
-                big: 184.0,
-                max_module: 6,
-            },
-            Paper::Mm58 => Self {
-                margin: 8,
-                small: 19.0,
-                normal: 22.0,
-                large: 27.0,
-                title: 29.0,
-                big: 136.0,
-                max_module: 5,
-            },
+            Paper::Mm80 => Self { margin: 12, small: 21.0, normal: 25.0, large: 31.0, title: 34.0, big: 184.0, max_module: 6 },
+            Paper::Mm58 => Self { margin: 8, small: 19.0, normal: 22.0, large: 27.0, title: 29.0, big: 136.0, max_module: 5 },
         }
     }
 
@@ -200,16 +184,7 @@ impl Typesetter<'_> {
 
     /// Sets wrapped lines at the cursor and advances it.
     #[allow(clippy::too_many_arguments)]
-    fn paragraph(
-        &mut self,
-        text: &str,
-        size: f32,
-        weight: Weight,
-        align: Align,
-        left: f32,
-        avail: f32,
-        white: bool,
-    ) {
+    fn paragraph(&mut self, text: &str, size: f32, weight: Weight, align: Align, left: f32, avail: f32, white: bool) {
         let face = self.fonts.face(weight);
         let text: String = text.nfc().collect();
         let line_height = size * LINE_HEIGHT;
@@ -227,15 +202,7 @@ impl Typesetter<'_> {
                 Align::Right => left + avail - w,
             };
             let baseline = self.y + half_leading + face.ascent(size);
-            self.items.push(Item::Text(TextLine {
-                text: line,
-                x,
-                baseline,
-                size,
-                weight,
-                width: w,
-                white,
-            }));
+            self.items.push(Item::Text(TextLine { text: line, x, baseline, size, weight, width: w, white }));
             self.y += line_height;
         }
     }
@@ -274,15 +241,7 @@ impl Typesetter<'_> {
         let w = face.width(&number, size);
         let x = self.left() + (self.content() - w) / 2.0;
         let baseline = self.y - top;
-        self.items.push(Item::Text(TextLine {
-            text: number,
-            x,
-            baseline,
-            size,
-            weight: Weight::Bold,
-            width: w,
-            white: false,
-        }));
+        self.items.push(Item::Text(TextLine { text: number, x, baseline, size, weight: Weight::Bold, width: w, white: false }));
         self.y += bottom - top;
     }
 
@@ -291,12 +250,7 @@ impl Typesetter<'_> {
         let y = self.y.round() as u32;
         let (left, right) = (self.m.margin, self.width - self.m.margin);
         match rule {
-            Rule::Solid => self.items.push(Item::Fill {
-                x: left,
-                y,
-                w: right - left,
-                h: RULE_THICKNESS,
-            }),
+            Rule::Solid => self.items.push(Item::Fill { x: left, y, w: right - left, h: RULE_THICKNESS }),
             Rule::Dashed => {
                 let (dash, gap) = (12, 8);
                 let mut x = left;
@@ -320,12 +274,7 @@ impl Typesetter<'_> {
         let side = modules * module;
         let x0 = self.m.margin + (self.content() as u32 - side) / 2;
         let y0 = self.y.round() as u32;
-        self.items.push(Item::Qr {
-            x: x0 + QUIET_ZONE * module,
-            y: y0 + QUIET_ZONE * module,
-            module,
-            matrix: matrix.clone(),
-        });
+        self.items.push(Item::Qr { x: x0 + QUIET_ZONE * module, y: y0 + QUIET_ZONE * module, module, matrix: matrix.clone() });
         self.y = (y0 + side) as f32;
         Ok(())
     }
@@ -352,11 +301,8 @@ impl Typesetter<'_> {
         // A title that fits on one line at body size reads better than one
         // broken over two lines at the larger size.
         let bold = self.fonts.face(Weight::Bold);
-        let size = if bold.width(title, self.m.large) > inner && bold.width(title, self.m.normal) <= inner {
-            self.m.normal
-        } else {
-            self.m.large
-        };
+        let size =
+            if bold.width(title, self.m.large) > inner && bold.width(title, self.m.normal) <= inner { self.m.normal } else { self.m.large };
         self.paragraph(title, size, Weight::Bold, Align::Center, inner_left, inner, inverted);
         self.y += FRAME_PAD * 0.75;
         if inverted {
@@ -397,9 +343,5 @@ fn ink_extent(face: &crate::fonts::Face, text: &str, size: f32) -> (f32, f32) {
         }
         x += face.advance(c, size);
     }
-    if top == 0.0 && bottom == 0.0 {
-        (-face.ascent(size), face.descent(size))
-    } else {
-        (top, bottom)
-    }
+    if top == 0.0 && bottom == 0.0 { (-face.ascent(size), face.descent(size)) } else { (top, bottom) }
 }

@@ -3,10 +3,8 @@
 
 mod common;
 
-use motcua_receipt::{
-    Align, Item, Lang, Layout, Paper, Renderer, TextSize, Weight, escpos, samples, slips,
-};
 use common::{decode_escpos, pdf_text, pdf_to_png, run, zbar};
+use motcua_receipt::{Align, Item, Lang, Layout, Paper, Renderer, TextSize, Weight, escpos, samples, slips};
 
 fn renderer() -> Renderer {
     Renderer::new().expect("embedded fonts parse")
@@ -74,10 +72,7 @@ fn pdf_embeds_the_font_as_a_subset() {
         let cols: Vec<&str> = line.split_whitespace().collect();
         let name = cols[0];
         let prefix = name.split('+').next().unwrap();
-        assert!(
-            name.contains('+') && prefix.len() == 6 && prefix.chars().all(|c| c.is_ascii_uppercase()),
-            "subset name prefix in {line}"
-        );
+        assert!(name.contains('+') && prefix.len() == 6 && prefix.chars().all(|c| c.is_ascii_uppercase()), "subset name prefix in {line}");
         assert!(name.contains("NotoSans"), "{line}");
         // columns: name type [encoding words] emb sub uni object ID
         let n = cols.len();

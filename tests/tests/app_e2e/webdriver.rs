@@ -102,7 +102,8 @@ impl Session {
 
     /// The text of the first `[data-testid=testid]`.
     pub fn text(&self, testid: &str) -> Result<String> {
-        let v = self.js("const e = document.querySelector(`[data-testid='${arguments[0]}']`); return e ? e.innerText : null", json!([testid]))?;
+        let v =
+            self.js("const e = document.querySelector(`[data-testid='${arguments[0]}']`); return e ? e.innerText : null", json!([testid]))?;
         v.as_str().map(str::to_string).ok_or_else(|| format!("no element {testid}"))
     }
 

@@ -26,10 +26,7 @@ pub async fn get(State(state): State<SharedState>, auth: Auth, headers: HeaderMa
     let resp = if matches {
         builder.status(StatusCode::NOT_MODIFIED).body(Body::empty())
     } else {
-        builder
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(cat.json.to_vec()))
+        builder.status(StatusCode::OK).header(header::CONTENT_TYPE, "application/json").body(Body::from(cat.json.to_vec()))
     };
     resp.map_err(|e| AppError::Internal(e.to_string()))
 }

@@ -27,9 +27,7 @@ pub fn load(conn: &Connection, center: &str, code: &str, now: jiff::Timestamp) -
             "SELECT procedure_name, procedure_id, applicant_name, status, received_at, due_at, done_at, collect_at
              FROM dossiers WHERE code = ?1 AND center = ?2",
         )?
-        .query_row([code, center], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-        })
+        .query_row([code, center], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
         .optional()?;
     let Some((procedure_name, procedure_id, applicant, status, received, due, done, collect_at)) = row else {
         return Ok(None);
@@ -102,14 +100,10 @@ pub async fn put(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<PutDossierRequest>,
 ) -> Result<(StatusCode, Json<DossierView>), AppError> {
-    let code = state
-        .dossier_rules
-        .parse(&code)
-        .map_err(|r| AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi()))?;
-    let outcome = state
-        .writer
-        .run(Command::PutDossier { center: auth.center.clone(), code: code.clone(), req, actor: auth.name.clone() })
-        .await?;
+    let code =
+        state.dossier_rules.parse(&code).map_err(|r| AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi()))?;
+    let outcome =
+        state.writer.run(Command::PutDossier { center: auth.center.clone(), code: code.clone(), req, actor: auth.name.clone() }).await?;
     let Outcome::Dossier { created } = outcome else {
         return Err(AppError::Internal("unexpected writer outcome".into()));
     };

@@ -131,11 +131,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(r: &JsonRejection) -> AppError {
     if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return AppError::msg(
-            ErrorCode::PayloadTooLarge,
-            "the request body is larger than 64 KiB",
-            "Dữ liệu gửi lên vượt quá 64 KiB",
-        );
+        return AppError::msg(ErrorCode::PayloadTooLarge, "the request body is larger than 64 KiB", "Dữ liệu gửi lên vượt quá 64 KiB");
     }
     let detail = r.body_text();
     AppError::invalid(format!("invalid request body: {detail}"), format!("Dữ liệu gửi lên không hợp lệ: {detail}"))

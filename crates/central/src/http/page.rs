@@ -170,10 +170,7 @@ pub async fn ticket_page(State(state): State<SharedState>, Path(token): Path<Str
     let english = lang == "en";
     let pick = |vi: &str, en: &Option<String>| if english { en.clone().unwrap_or_else(|| vi.to_string()) } else { vi.to_string() };
     let center = pick(&cat.center().name, &cat.center().name_en);
-    let (service, area) = cat
-        .service(&row.service_id)
-        .map(|s| (pick(&s.name, &s.name_en), s.area.clone()))
-        .unwrap_or_default();
+    let (service, area) = cat.service(&row.service_id).map(|s| (pick(&s.name, &s.name_en), s.area.clone())).unwrap_or_default();
     html(StatusCode::OK, render(w, lang, &center, &service, &area, &view))
 }
 

@@ -49,7 +49,12 @@ pub async fn call_next(State(state): State<SharedState>, Staff(auth): Staff, Pat
     }
 }
 
-async fn transition(state: SharedState, auth: super::extract::Auth, token: String, action: Transition) -> Result<Json<TicketResponse>, AppError> {
+async fn transition(
+    state: SharedState,
+    auth: super::extract::Auth,
+    token: String,
+    action: Transition,
+) -> Result<Json<TicketResponse>, AppError> {
     let cat = auth.catalog(&state)?;
     match state.writer.run(Command::Transition { cat: cat.clone(), token, action }).await? {
         Outcome::Transitioned(row) => {
@@ -66,7 +71,11 @@ async fn transition(state: SharedState, auth: super::extract::Auth, token: Strin
 #[utoipa::path(post, path = "/api/v1/tickets/{token}/serve", tag = "staff", params(("token" = String, Path)),
     responses((status = 200, body = TicketResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn serve(State(state): State<SharedState>, Staff(auth): Staff, Path(token): Path<String>) -> Result<Json<TicketResponse>, AppError> {
+pub async fn serve(
+    State(state): State<SharedState>,
+    Staff(auth): Staff,
+    Path(token): Path<String>,
+) -> Result<Json<TicketResponse>, AppError> {
     transition(state, auth, token, Transition::Serve).await
 }
 
@@ -74,7 +83,11 @@ pub async fn serve(State(state): State<SharedState>, Staff(auth): Staff, Path(to
 #[utoipa::path(post, path = "/api/v1/tickets/{token}/no-show", tag = "staff", params(("token" = String, Path)),
     responses((status = 200, body = TicketResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn no_show(State(state): State<SharedState>, Staff(auth): Staff, Path(token): Path<String>) -> Result<Json<TicketResponse>, AppError> {
+pub async fn no_show(
+    State(state): State<SharedState>,
+    Staff(auth): Staff,
+    Path(token): Path<String>,
+) -> Result<Json<TicketResponse>, AppError> {
     transition(state, auth, token, Transition::NoShow).await
 }
 
@@ -82,6 +95,10 @@ pub async fn no_show(State(state): State<SharedState>, Staff(auth): Staff, Path(
 #[utoipa::path(post, path = "/api/v1/tickets/{token}/recall", tag = "staff", params(("token" = String, Path)),
     responses((status = 200, body = TicketResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn recall(State(state): State<SharedState>, Staff(auth): Staff, Path(token): Path<String>) -> Result<Json<TicketResponse>, AppError> {
+pub async fn recall(
+    State(state): State<SharedState>,
+    Staff(auth): Staff,
+    Path(token): Path<String>,
+) -> Result<Json<TicketResponse>, AppError> {
     transition(state, auth, token, Transition::Recall).await
 }

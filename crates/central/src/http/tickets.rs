@@ -24,11 +24,7 @@ pub fn ticket_view(state: &SharedState, cat: &CenterCatalog, row: &TicketRow) ->
 pub fn queue_changed(state: &SharedState, cat: &CenterCatalog, service_id: &str) {
     let today = crate::tickets::local_day(cat, state.clock.now());
     let waiting = state.index.read().map(|ix| ix.waiting(service_id, today)).unwrap_or(0);
-    let _ = state.events.send(QueueEvent::QueueChanged {
-        center: cat.center().id.clone(),
-        service_id: service_id.to_string(),
-        waiting,
-    });
+    let _ = state.events.send(QueueEvent::QueueChanged { center: cat.center().id.clone(), service_id: service_id.to_string(), waiting });
 }
 
 /// Issue a queue ticket.

@@ -50,12 +50,26 @@ impl Api {
         Self { app: motcua_central::app(state), clock, db, _dir: dir }
     }
 
-    pub async fn call(&self, method: &str, uri: &str, token: Option<&str>, key: Option<&str>, body: Option<Value>) -> (StatusCode, HeaderMap, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
         let raw = body.map(|b| b.to_string());
         self.call_raw(method, uri, token, key, raw).await
     }
 
-    pub async fn call_raw(&self, method: &str, uri: &str, token: Option<&str>, key: Option<&str>, body: Option<String>) -> (StatusCode, HeaderMap, Value) {
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, HeaderMap, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
@@ -84,7 +98,13 @@ impl Api {
 
     pub async fn issue(&self, service: &str, key: &str) -> (StatusCode, Value) {
         let (s, _, v) = self
-            .call("POST", "/api/v1/tickets", Some(KIOSK), Some(key), Some(serde_json::json!({"service_id": service, "kiosk_id": "kiosk-1"})))
+            .call(
+                "POST",
+                "/api/v1/tickets",
+                Some(KIOSK),
+                Some(key),
+                Some(serde_json::json!({"service_id": service, "kiosk_id": "kiosk-1"})),
+            )
             .await;
         (s, v)
     }

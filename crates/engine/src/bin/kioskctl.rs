@@ -264,7 +264,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn is_kiosk_command(cmd: &Cmd) -> bool {
     matches!(
         cmd,
-        Cmd::TakeTicket { .. } | Cmd::CollectResult { .. } | Cmd::Lookup { .. } | Cmd::Status { .. } | Cmd::Sync { .. } | Cmd::Reprint { .. }
+        Cmd::TakeTicket { .. }
+            | Cmd::CollectResult { .. }
+            | Cmd::Lookup { .. }
+            | Cmd::Status { .. }
+            | Cmd::Sync { .. }
+            | Cmd::Reprint { .. }
     )
 }
 
@@ -362,9 +367,7 @@ async fn kiosk_command(cmd: Cmd) -> Result<serde_json::Value, EngineError> {
 fn write_preview(path: &std::path::Path, data_url: &str) -> Result<(), EngineError> {
     use base64::Engine as _;
     let b64 = data_url.strip_prefix("data:image/png;base64,").unwrap_or(data_url);
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .map_err(|e| EngineError::Internal(format!("preview: {e}")))?;
+    let png = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| EngineError::Internal(format!("preview: {e}")))?;
     std::fs::write(path, png).map_err(|e| EngineError::Internal(format!("cannot write {}: {e}", path.display())))
 }
 

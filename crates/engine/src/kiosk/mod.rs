@@ -19,7 +19,9 @@ use crate::config::Config;
 use crate::error::EngineError;
 use crate::printer::{Printer, PrinterState, PrinterStatus};
 use crate::store::Store;
-use crate::types::{KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome};
+use crate::types::{
+    KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
+};
 use crate::{feed, slip, sync};
 pub(crate) use state::Inner;
 use state::{CatalogState, Health};

@@ -44,11 +44,8 @@ fn png_data_url(png: &[u8]) -> String {
 
 /// The ticket as the kiosk shows it, from the server's view.
 fn from_view(catalog: &Catalog, service: &Service, view: TicketView) -> KioskTicket {
-    let priority_name = view
-        .priority
-        .as_ref()
-        .and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p))
-        .map(|c| c.name.clone());
+    let priority_name =
+        view.priority.as_ref().and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p)).map(|c| c.name.clone());
     KioskTicket {
         id: view.id.to_string(),
         number: view.number,
@@ -148,12 +145,7 @@ impl Inner {
         };
         let state = if error.is_none() { PrintState::Printed } else { PrintState::Failed };
         self.store.set_print_state(&ticket.id, state, error.as_ref().map(PrinterError::code))?;
-        Ok(TicketOutcome {
-            ticket,
-            printed: error.is_none(),
-            print_error: error.map(|e| EngineError::Printer(e).body()),
-            preview_png,
-        })
+        Ok(TicketOutcome { ticket, printed: error.is_none(), print_error: error.map(|e| EngineError::Printer(e).body()), preview_png })
     }
 
     /// Prints any other slip (checklist, dossier).
@@ -179,7 +171,9 @@ impl Inner {
         let catalog = self.catalog_or_fetch().await?;
         let service = catalog.service(service_id).ok_or_else(|| EngineError::ServiceNotFound(service_id.to_owned()))?;
         if service.kind == ServiceKind::Collect {
-            return Err(EngineError::InvalidInput(format!("{service_id} is a collect-result queue: use collect_result with the dossier code")));
+            return Err(EngineError::InvalidInput(format!(
+                "{service_id} is a collect-result queue: use collect_result with the dossier code"
+            )));
         }
         let priority = priority.map(str::trim).filter(|p| !p.is_empty());
         if let Some(p) = priority
@@ -230,11 +224,8 @@ impl Inner {
         let token = new_token();
         let ahead = self.bump_waiting(&service.id);
         let counters = catalog.counters_of(&service.id).count().max(1) as u32;
-        let priority_name = request
-            .priority
-            .as_ref()
-            .and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p))
-            .map(|c| c.name.clone());
+        let priority_name =
+            request.priority.as_ref().and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p)).map(|c| c.name.clone());
         let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), &key, |draft| {
             let number = format!("{}-{}-{:03}", service.letter, self.config.kiosk_code, draft.seq);
             request.issued_at = Some(now);

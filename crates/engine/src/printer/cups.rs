@@ -24,13 +24,7 @@ fn cups_error(printer: &str, program: &str, e: std::io::Error) -> PrinterError {
 }
 
 /// Runs a CUPS client command with a deadline; kills it when it passes.
-pub(crate) fn run(
-    printer: &str,
-    program: &str,
-    args: &[&str],
-    stdin: Option<Vec<u8>>,
-    timeout: Duration,
-) -> Result<Output, PrinterError> {
+pub(crate) fn run(printer: &str, program: &str, args: &[&str], stdin: Option<Vec<u8>>, timeout: Duration) -> Result<Output, PrinterError> {
     let mut child = Command::new(program)
         .args(args)
         .env("LC_ALL", "C") // lpstat's sentences are parsed below

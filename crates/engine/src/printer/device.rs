@@ -16,16 +16,11 @@ use super::status::{self, Link, PrinterState, PrinterStatus};
 use super::{PrinterError, Timeouts};
 
 /// Runs `f` on a helper thread; `None` when it did not finish in `timeout`.
-pub(crate) fn with_timeout<T: Send + 'static>(
-    timeout: Duration,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
+pub(crate) fn with_timeout<T: Send + 'static>(timeout: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("printer-io".to_owned())
-        .spawn(move || {
-            let _ = tx.send(f());
-        });
+    let spawned = std::thread::Builder::new().name("printer-io".to_owned()).spawn(move || {
+        let _ = tx.send(f());
+    });
     match spawned {
         Ok(_) => rx.recv_timeout(timeout).ok(),
         Err(_) => None,
@@ -44,11 +39,7 @@ impl DeviceLink {
         action: &'static str,
         f: impl FnOnce(File) -> std::io::Result<T> + Send + 'static,
     ) -> Result<T, PrinterError> {
-        let file = self.file.try_clone().map_err(|source| PrinterError::Io {
-            printer: self.printer.clone(),
-            action,
-            source,
-        })?;
+        let file = self.file.try_clone().map_err(|source| PrinterError::Io { printer: self.printer.clone(), action, source })?;
         match with_timeout(self.timeout, move || f(file)) {
             None => Err(PrinterError::Timeout { printer: self.printer.clone(), action, after: self.timeout }),
             Some(Err(source)) => Err(PrinterError::Io { printer: self.printer.clone(), action, source }),
@@ -80,9 +71,7 @@ fn is_device(path: &Path) -> bool {
 
 fn open(path: &Path, printer: &str, timeouts: Timeouts) -> Result<DeviceLink, PrinterError> {
     let owned = path.to_owned();
-    let opened = with_timeout(timeouts.connect, move || {
-        OpenOptions::new().read(true).write(true).open(owned)
-    });
+    let opened = with_timeout(timeouts.connect, move || OpenOptions::new().read(true).write(true).open(owned));
     match opened {
         None => Err(PrinterError::Timeout { printer: printer.to_owned(), action: "open device", after: timeouts.connect }),
         Some(Err(e)) if e.kind() == ErrorKind::NotFound => Err(PrinterError::Offline {

@@ -9,7 +9,9 @@ use serde::Serialize;
 #[derive(Debug, thiserror::Error)]
 pub enum PrinterError {
     /// The printer string in the config is not one of the known forms.
-    #[error("invalid printer {value:?}: {reason}. Expected one of: escpos+tcp://HOST:PORT, escpos+file:///dev/usb/lp0, cups://QUEUE, pdf+dir:///path/to/folder")]
+    #[error(
+        "invalid printer {value:?}: {reason}. Expected one of: escpos+tcp://HOST:PORT, escpos+file:///dev/usb/lp0, cups://QUEUE, pdf+dir:///path/to/folder"
+    )]
     SpecInvalid {
         /// The value as given.
         value: String,
@@ -141,9 +143,7 @@ impl PrinterError {
         match self {
             PrinterError::PaperOut { .. } => "Máy in hết giấy. Vui lòng báo cán bộ hướng dẫn.",
             PrinterError::CoverOpen { .. } => "Nắp máy in đang mở. Vui lòng báo cán bộ hướng dẫn.",
-            PrinterError::Offline { .. } | PrinterError::Timeout { .. } => {
-                "Máy in chưa sẵn sàng. Vui lòng báo cán bộ hướng dẫn."
-            }
+            PrinterError::Offline { .. } | PrinterError::Timeout { .. } => "Máy in chưa sẵn sàng. Vui lòng báo cán bộ hướng dẫn.",
             PrinterError::SpecInvalid { .. } | PrinterError::QueueNotFound { .. } => {
                 "Máy in chưa được cấu hình đúng. Vui lòng báo cán bộ hướng dẫn."
             }
@@ -156,9 +156,7 @@ impl PrinterError {
         match self {
             PrinterError::PaperOut { .. } => "The printer is out of paper. Please tell a staff member.",
             PrinterError::CoverOpen { .. } => "The printer cover is open. Please tell a staff member.",
-            PrinterError::Offline { .. } | PrinterError::Timeout { .. } => {
-                "The printer is not ready. Please tell a staff member."
-            }
+            PrinterError::Offline { .. } | PrinterError::Timeout { .. } => "The printer is not ready. Please tell a staff member.",
             PrinterError::SpecInvalid { .. } | PrinterError::QueueNotFound { .. } => {
                 "The printer is not set up correctly. Please tell a staff member."
             }
@@ -168,11 +166,6 @@ impl PrinterError {
 
     /// Code, both messages and the technical detail.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            code: self.code(),
-            message_vi: self.message_vi(),
-            message_en: self.message_en(),
-            detail: self.to_string(),
-        }
+        ErrorBody { code: self.code(), message_vi: self.message_vi(), message_en: self.message_en(), detail: self.to_string() }
     }
 }

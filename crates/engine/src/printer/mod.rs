@@ -291,14 +291,25 @@ mod tests {
         assert_eq!(parse("escpos+file:///dev/usb/lp0"), PrinterSpec::EscPosFile { path: "/dev/usb/lp0".into() });
         assert_eq!(parse("cups://PDF"), PrinterSpec::Cups { queue: "PDF".into() });
         assert_eq!(parse("pdf+dir:///var/lib/motcua/slips"), PrinterSpec::PdfDir { dir: "/var/lib/motcua/slips".into() });
-        for s in ["escpos+tcp://192.0.2.10:9100", "escpos+tcp://[::1]:9101", "escpos+file:///dev/usb/lp0", "cups://PDF", "pdf+dir:///tmp/x"] {
+        for s in ["escpos+tcp://192.0.2.10:9100", "escpos+tcp://[::1]:9101", "escpos+file:///dev/usb/lp0", "cups://PDF", "pdf+dir:///tmp/x"]
+        {
             assert_eq!(parse(s).to_string(), s);
         }
     }
 
     #[test]
     fn a_bad_spec_names_the_value_and_the_expected_forms() {
-        for bad in ["", "lp0", "http://x", "escpos+tcp://host:99999", "escpos+tcp://:9100", "escpos+file://dev/lp0", "cups://", "cups://my queue", "pdf+dir://relative"] {
+        for bad in [
+            "",
+            "lp0",
+            "http://x",
+            "escpos+tcp://host:99999",
+            "escpos+tcp://:9100",
+            "escpos+file://dev/lp0",
+            "cups://",
+            "cups://my queue",
+            "pdf+dir://relative",
+        ] {
             let err = bad.parse::<PrinterSpec>().unwrap_err();
             assert_eq!(err.code(), "printer_spec_invalid", "{bad}");
             let msg = err.to_string();
@@ -312,7 +323,11 @@ mod tests {
         assert_eq!(Printer::new(parse("cups://PDF")).format(), JobFormat::Pdf);
         assert_eq!(Printer::new(parse("escpos+file:///dev/usb/lp0")).format(), JobFormat::EscPos);
         let printer = Printer::new(parse("cups://PDF"));
-        let job = PrintJob { name: "A012".into(), created_at: jiff::civil::date(2026, 11, 28).at(8, 15, 12, 0), data: PrintData::Raster(Raster::new(8, 1)) };
+        let job = PrintJob {
+            name: "A012".into(),
+            created_at: jiff::civil::date(2026, 11, 28).at(8, 15, 12, 0),
+            data: PrintData::Raster(Raster::new(8, 1)),
+        };
         assert_eq!(printer.print(&job).unwrap_err().code(), "printer_job_format");
     }
 }

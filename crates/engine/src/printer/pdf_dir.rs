@@ -31,10 +31,7 @@ pub(crate) fn status(dir: &Path, printer: &str, timeouts: Timeouts) -> Result<Pr
 
 /// Keeps letters, digits, '-' and '_' of a ticket number for a file name.
 fn file_safe(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .collect();
+    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     if safe.is_empty() { "slip".to_owned() } else { safe }
 }
 

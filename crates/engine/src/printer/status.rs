@@ -93,10 +93,9 @@ impl PrinterStatus {
         match self.state {
             PrinterState::PaperOut => Err(PrinterError::PaperOut { printer }),
             PrinterState::CoverOpen => Err(PrinterError::CoverOpen { printer }),
-            PrinterState::Offline => Err(PrinterError::Offline {
-                printer,
-                detail: self.detail.clone().unwrap_or_else(|| "reported offline".to_owned()),
-            }),
+            PrinterState::Offline => {
+                Err(PrinterError::Offline { printer, detail: self.detail.clone().unwrap_or_else(|| "reported offline".to_owned()) })
+            }
             _ => Ok(()),
         }
     }

@@ -14,9 +14,7 @@ struct TcpLink {
 
 fn io_error(printer: &str, action: &'static str, after: std::time::Duration, e: std::io::Error) -> PrinterError {
     match e.kind() {
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
-            PrinterError::Timeout { printer: printer.to_owned(), action, after }
-        }
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => PrinterError::Timeout { printer: printer.to_owned(), action, after },
         ErrorKind::ConnectionRefused | ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => {
             PrinterError::Offline { printer: printer.to_owned(), detail: format!("{action}: {e}") }
         }
@@ -26,19 +24,15 @@ fn io_error(printer: &str, action: &'static str, after: std::time::Duration, e: 
 
 impl Link for TcpLink {
     fn send(&mut self, bytes: &[u8]) -> Result<(), PrinterError> {
-        self.stream
-            .write_all(bytes)
-            .and_then(|()| self.stream.flush())
-            .map_err(|e| io_error(&self.printer, "send", self.timeouts.io, e))
+        self.stream.write_all(bytes).and_then(|()| self.stream.flush()).map_err(|e| io_error(&self.printer, "send", self.timeouts.io, e))
     }
 
     fn recv_byte(&mut self) -> Result<Option<u8>, PrinterError> {
         let mut b = [0u8; 1];
         match self.stream.read(&mut b) {
-            Ok(0) => Err(PrinterError::Offline {
-                printer: self.printer.clone(),
-                detail: "connection closed while reading status".to_owned(),
-            }),
+            Ok(0) => {
+                Err(PrinterError::Offline { printer: self.printer.clone(), detail: "connection closed while reading status".to_owned() })
+            }
             Ok(_) => Ok(Some(b[0])),
             Err(e) => Err(io_error(&self.printer, "read status", self.timeouts.io, e)),
         }
@@ -63,10 +57,7 @@ fn connect(host: &str, port: u16, printer: &str, timeouts: Timeouts) -> Result<T
             Err(e) => last = Some(io_error(printer, "connect", timeouts.connect, e)),
         }
     }
-    Err(last.unwrap_or_else(|| PrinterError::Offline {
-        printer: printer.to_owned(),
-        detail: format!("{host} has no address"),
-    }))
+    Err(last.unwrap_or_else(|| PrinterError::Offline { printer: printer.to_owned(), detail: format!("{host} has no address") }))
 }
 
 /// Reads the printer's status.
@@ -76,13 +67,7 @@ pub(crate) fn status(host: &str, port: u16, printer: &str, timeouts: Timeouts) -
 }
 
 /// Checks status and sends the job on one connection.
-pub(crate) fn print(
-    host: &str,
-    port: u16,
-    printer: &str,
-    timeouts: Timeouts,
-    job: &[u8],
-) -> Result<PrinterStatus, PrinterError> {
+pub(crate) fn print(host: &str, port: u16, printer: &str, timeouts: Timeouts, job: &[u8]) -> Result<PrinterStatus, PrinterError> {
     let mut link = connect(host, port, printer, timeouts)?;
     let status = status::print_escpos(&mut link, printer, job)?;
     // Half-close so the printer sees the end of the job before we go.

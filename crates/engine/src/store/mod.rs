@@ -93,8 +93,7 @@ fn now_ms() -> i64 {
 impl Store {
     /// Opens (creating) `data_dir/kiosk.db` and applies the migrations.
     pub fn open(data_dir: &Path) -> Result<Store, EngineError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| EngineError::Store(format!("cannot create {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| EngineError::Store(format!("cannot create {}: {e}", data_dir.display())))?;
         let path = data_dir.join("kiosk.db");
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -123,9 +122,7 @@ impl Store {
     /// The cached catalog JSON and its ETag.
     pub fn cached_catalog(&self) -> Result<Option<(Option<String>, String)>, EngineError> {
         let conn = self.lock()?;
-        Ok(conn
-            .query_row("SELECT etag, json FROM catalog_cache WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        Ok(conn.query_row("SELECT etag, json FROM catalog_cache WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
     }
 
     /// Replaces the cached catalog.
@@ -268,9 +265,8 @@ impl Store {
     /// Tickets whose slip did not print, newest first.
     pub fn unprinted(&self, limit: u32) -> Result<Vec<KioskTicket>, EngineError> {
         let conn = self.lock()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT ticket_json FROM journal WHERE print_state != 'printed' ORDER BY issued_at DESC LIMIT ?1",
-        )?;
+        let mut stmt =
+            conn.prepare_cached("SELECT ticket_json FROM journal WHERE print_state != 'printed' ORDER BY issued_at DESC LIMIT ?1")?;
         let rows = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for json in rows {
@@ -282,12 +278,10 @@ impl Store {
     /// The oldest undelivered outbox rows.
     pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxRow>, EngineError> {
         let conn = self.lock()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, journal_id, idempotency_key, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(OutboxRow { seq: r.get(0)?, journal_id: r.get(1)?, idempotency_key: r.get(2)?, body: r.get(3)? })
-        })?;
+        let mut stmt =
+            conn.prepare_cached("SELECT seq, journal_id, idempotency_key, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1")?;
+        let rows = stmt
+            .query_map([limit], |r| Ok(OutboxRow { seq: r.get(0)?, journal_id: r.get(1)?, idempotency_key: r.get(2)?, body: r.get(3)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -317,10 +311,7 @@ impl Store {
     pub fn reject(&self, seq: i64, journal_id: &str, error: &str) -> Result<(), EngineError> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
-        tx.execute(
-            "UPDATE outbox SET state = 'rejected', last_error = ?2, attempts = attempts + 1 WHERE seq = ?1",
-            params![seq, error],
-        )?;
+        tx.execute("UPDATE outbox SET state = 'rejected', last_error = ?2, attempts = attempts + 1 WHERE seq = ?1", params![seq, error])?;
         tx.execute("UPDATE journal SET sync_state = 'rejected', sync_error = ?2 WHERE id = ?1", params![journal_id, error])?;
         tx.commit()?;
         Ok(())

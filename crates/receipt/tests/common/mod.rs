@@ -27,11 +27,8 @@ pub fn zbar(path: &Path) -> String {
 /// Turns page 1 of a PDF into a PNG with pdftoppm; returns the PNG path.
 pub fn pdf_to_png(pdf: &Path, dpi: u32) -> std::path::PathBuf {
     let prefix = pdf.with_extension("");
-    let out = run(
-        "pdftoppm",
-        "poppler-utils",
-        &["-r", &dpi.to_string(), "-png", "-singlefile", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
-    );
+    let out =
+        run("pdftoppm", "poppler-utils", &["-r", &dpi.to_string(), "-png", "-singlefile", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
     assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
     prefix.with_extension("png")
 }
