@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod catalog_file;
+pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;

@@ -1,0 +1,229 @@
+//! The `motcua-central` command line: serve the API, manage tokens, import a
+//! catalog. In the library so that the shipped binary and test harnesses run
+//! the same code.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::http::extract::Role;
+use crate::state::{self, Config};
+use crate::{catalog_file, db, demo, tokens};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "motcua-central", version, about = "Central server for the Một Cửa lobby kiosks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "MOTCUA_CENTRAL_LISTEN")]
+        listen: SocketAddr,
+        /// SQLite database file (created if missing).
+        #[arg(long, env = "MOTCUA_CENTRAL_DB")]
+        db: PathBuf,
+        /// Seed the Vĩnh Phúc demo into an empty database and accept the tokens demo-kiosk and demo-staff.
+        #[arg(long)]
+        demo: bool,
+        /// Dossier lookups allowed per token per minute.
+        #[arg(long, default_value_t = 30, env = "MOTCUA_CENTRAL_LOOKUP_LIMIT")]
+        lookup_limit: u32,
+        /// Base URL printed in ticket QR codes (what phones can reach), e.g. https://motcua.vinhphuc.gov.vn.
+        /// Default: http://LISTEN-ADDRESS.
+        #[arg(long, env = "MOTCUA_CENTRAL_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Manage bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCmd,
+    },
+    /// Manage the catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCmd,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Kiosk,
+    Staff,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a token; it is printed once and only its hash is stored.
+    Create {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
+        /// A name to recognise it by (e.g. kiosk-sanh-1).
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the tokens with this name.
+    Revoke {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        center: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (names and roles, never values).
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCmd {
+    /// Validate a catalog file and apply it in one transaction.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        /// The catalog file (TOML, see docs/catalog-format.md).
+        file: PathBuf,
+        /// Only validate; change nothing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Runs the command line with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url } => serve(listen, db, demo, lookup_limit, public_url),
+        Cmd::Token { command } => token(command),
+        Cmd::Catalog { command: CatalogCmd::Import { db, file, check } } => import(&db, &file, check),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn token(cmd: TokenCmd) -> Result<(), String> {
+    match cmd {
+        TokenCmd::Create { db, role, center, name } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            let known = catalog_file::existing_centers(&conn).map_err(|e| e.to_string())?;
+            if !known.contains(&center) {
+                let mut known: Vec<_> = known.into_iter().collect();
+                known.sort();
+                return Err(format!("unknown center {center:?}; centers in {}: {}", db.display(), known.join(", ")));
+            }
+            let role = match role {
+                RoleArg::Kiosk => Role::Kiosk,
+                RoleArg::Staff => Role::Staff,
+            };
+            let t = tokens::create(&conn, role, &center, &name).map_err(|e| e.to_string())?;
+            println!("{t}");
+            eprintln!("Store this token now: it is shown once and only its hash is kept.");
+            Ok(())
+        }
+        TokenCmd::Revoke { db, center, name } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            let n = tokens::revoke(&conn, &center, &name).map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Err(format!("no active token named {name:?} in center {center:?}"));
+            }
+            println!("revoked {n} token(s)");
+            Ok(())
+        }
+        TokenCmd::List { db } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            for (role, center, name, revoked) in tokens::list(&conn).map_err(|e| e.to_string())? {
+                println!("{center}\t{role}\t{name}{}", if revoked { "\t(revoked)" } else { "" });
+            }
+            Ok(())
+        }
+    }
+}
+
+fn import(db: &std::path::Path, file: &std::path::Path, check: bool) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let parsed = catalog_file::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut conn = db::open_and_migrate(db).map_err(|e| e.to_string())?;
+    if check {
+        let existing = catalog_file::existing_centers(&conn).map_err(|e| e.to_string())?;
+        catalog_file::validate(&parsed, &existing).map_err(|e| format!("{}: {e}", file.display()))?;
+        println!("{}: valid", file.display());
+        return Ok(());
+    }
+    let s = catalog_file::import(&mut conn, &parsed).map_err(|e| format!("{}: {e}", file.display()))?;
+    println!(
+        "imported {} center(s), {} agencies, {} fields, {} procedures, {} services, {} counters",
+        s.centers, s.agencies, s.fields, s.procedures, s.services, s.counters
+    );
+    Ok(())
+}
+
+fn serve(listen: SocketAddr, db: PathBuf, demo: bool, lookup_limit: u32, public_url: Option<String>) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        {
+            let mut conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            if demo {
+                tracing::warn!("DEMO MODE: the tokens demo-kiosk and demo-staff are accepted; never use --demo in production");
+                if demo::seed_if_empty(&mut conn, clock.now()).map_err(|e| e.to_string())? {
+                    tracing::info!("demo center seeded into {}", db.display());
+                }
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url };
+        let state = state::build(config, clock)?;
+        let app = crate::app(state);
+        println!("listening on http://{addr}");
+        let _ = std::io::stdout().flush();
+        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
