@@ -31,6 +31,11 @@ function lookup(table, key) {
   return key.split(".").reduce((node, part) => (node && typeof node === "object" ? node[part] : undefined), table);
 }
 
+/** Whether `key` has a string in the current language or in Vietnamese. */
+export function has(key) {
+  return typeof (lookup(tables[current], key) ?? lookup(tables.vi, key)) === "string";
+}
+
 /**
  * The string for `key` in the current language, with `{name}` placeholders
  * filled from `vars`. A missing key shows the key itself so it is noticed.

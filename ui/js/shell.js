@@ -3,6 +3,7 @@
 // within three seconds, then a PIN pad.
 
 import { h, mount } from "./dom.js";
+import { errorText } from "./errors.js";
 import { icon } from "./icons.js";
 import { t } from "./i18n.js";
 
@@ -65,9 +66,9 @@ function openPinPad(overlay, ctx) {
   const submit = async () => {
     try {
       await ctx.call("admin_exit", { pin });
-    } catch {
+    } catch (err) {
       pin = "";
-      message = t("admin.wrong");
+      message = errorText(err);
       draw();
     }
   };

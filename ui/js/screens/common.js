@@ -1,36 +1,31 @@
 // Pieces several screens share: error cards, the printing screen, the ticket.
 
 import { h } from "../dom.js";
+import { errorNext, errorText } from "../errors.js";
 import { formatTime, formatWait, language, t } from "../i18n.js";
 import { icon } from "../icons.js";
 
-/** The error's sentence in the current language. */
-export function errorText(err) {
-  if (!err) return "";
-  return language() === "vi" ? err.message_vi || err.message : err.message || err.message_vi;
-}
-
 /** A compact error under an input: what went wrong and what to do. */
 export function errorInline(err) {
-  const next = err.code === "not_a_code" || err.code === "dossier_not_found" ? t("error.not_a_code_next") : t("error.next");
+  const next = errorNext(err);
   return h(
     "div",
     { class: "error-inline", testid: "error", dataset: { code: err.code }, role: "alert" },
     icon("warning"),
-    h("div", {}, h("p", { testid: "error-message" }, h("b", {}, errorText(err))), err.code === "empty" ? null : h("p", {}, next)),
+    h("div", {}, h("p", { testid: "error-message" }, h("b", {}, errorText(err))), next ? h("p", {}, next) : null),
   );
 }
 
 /** A card saying what went wrong and what to do. */
 export function errorCard(err, ctx, { retry } = {}) {
-  const next = err.code === "not_a_code" || err.code === "dossier_not_found" ? t("error.not_a_code_next") : t("error.next");
+  const next = errorNext(err);
   return h(
     "div",
     { class: "card error-card", testid: "error", dataset: { code: err.code } },
     h("h2", { class: "status-big" }, icon("warning"), t("error.title")),
     h("p", { testid: "error-message" }, errorText(err)),
     err.next_open_at ? h("p", {}, t("error.next_open", { time: formatTime(err.next_open_at, { timeZone: ctx.timeZone() }) })) : null,
-    h("p", {}, next),
+    next ? h("p", {}, next) : null,
     retry ? h("button", { class: "btn primary", type: "button", testid: "error-retry", onclick: retry }, t("common.retry")) : null,
   );
 }
@@ -128,7 +123,8 @@ export function ticketScreen(params, ctx) {
           ? h(
               "div",
               { class: "card error-card", testid: "ticket-print-error" },
-              h("p", {}, t("ticket.print_failed", { reason: language() === "vi" ? outcome.print_error.message_vi : outcome.print_error.message })),
+              h("p", {}, h("b", {}, t("ticket.print_failed"))),
+              h("p", { testid: "ticket-print-reason" }, errorText(outcome.print_error)),
               h("button", { class: "btn primary", type: "button", testid: "ticket-reprint", onclick: (e) => reprint(e.currentTarget) }, icon("printer"), t("ticket.reprint")),
             )
           : null,

@@ -22,7 +22,7 @@ function codeEntry(params, ctx, { testid, submit }) {
   };
   const go = (text) => {
     if (!String(text ?? "").trim()) {
-      params.error = { code: "empty", message: t("error.empty_code"), message_vi: t("error.empty_code") };
+      params.error = { code: "empty" };
       ctx.render();
       return;
     }
