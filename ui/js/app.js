@@ -1,6 +1,7 @@
 // The kiosk page: header, banners, the current screen, Back/Home, the
 // now-serving strip, the idle countdown, scanner input and the admin exit.
 
+import { announceScreen, closeOverlay, dialog, openOverlay } from "./a11y.js";
 import { call, onKioskEvent } from "./api.js";
 import { h, mount } from "./dom.js";
 import { addLanguage, language, loadLanguages, localName, setLanguage, t } from "./i18n.js";
@@ -18,6 +19,8 @@ const state = {
   status: null,
   queues: [],
   route: { name: "home", params: {} },
+  /** The route whose heading last took focus: a redraw of the same screen leaves focus alone. */
+  announced: null,
   stack: [],
   large: false,
   scanHandler: null,
@@ -73,6 +76,8 @@ function render() {
   main.dataset.screen = name;
   mount(main, screen(params, ctx));
   main.scrollTop = 0;
+  const dialogOpen = !$("idle-overlay").hidden || !$("admin-overlay").hidden;
+  if (state.route !== state.announced && !dialogOpen && announceScreen(main, $("announcer")) !== null) state.announced = state.route;
   // The ticket and thank-you screens have their own "done"; printing cannot be left.
   $("navbar").hidden = ["home", "printing", "ticket", "thanks", "notReady"].includes(name);
 }
@@ -192,25 +197,20 @@ const idle = new IdleTimer({
 });
 
 function showIdle(seconds) {
-  const overlay = $("idle-overlay");
-  mount(
-    overlay,
-    h(
-      "div",
-      { class: "dialog", testid: "idle-dialog", role: "alertdialog" },
-      h("h1", {}, t("idle.title")),
-      h("p", { class: "lead" }, t("idle.lead")),
-      h("div", { class: "countdown", testid: "idle-seconds" }, String(seconds)),
-      h("p", {}, t("idle.seconds")),
-      h("button", { class: "btn primary big", type: "button", testid: "idle-stay", onclick: () => idle.touch(performance.now()) }, t("idle.stay")),
-    ),
+  const stay = h("button", { class: "btn primary big", type: "button", testid: "idle-stay", onclick: () => idle.touch(performance.now()) }, t("idle.stay"));
+  // An alert dialog (it interrupts), with focus on the harmless answer.
+  const content = dialog(
+    { testid: "idle-dialog", title: t("idle.title"), role: "alertdialog" },
+    h("p", { class: "lead" }, t("idle.lead")),
+    h("div", { class: "countdown", testid: "idle-seconds" }, String(seconds)),
+    h("p", {}, t("idle.seconds")),
+    stay,
   );
-  overlay.hidden = false;
+  openOverlay($("idle-overlay"), content, stay);
 }
 
 function hideIdle() {
-  $("idle-overlay").hidden = true;
-  $("idle-overlay").replaceChildren();
+  if (!$("idle-overlay").hidden) closeOverlay($("idle-overlay"));
 }
 
 // ---------- start ----------

@@ -2,7 +2,8 @@
 // and zoom hotkeys too) and the admin exit: five taps on the top-left corner
 // within three seconds, then a PIN pad.
 
-import { h, mount } from "./dom.js";
+import { closeOverlay, dialog, openOverlay, redrawOverlay } from "./a11y.js";
+import { h } from "./dom.js";
 import { errorText } from "./errors.js";
 import { icon } from "./icons.js";
 import { t } from "./i18n.js";
@@ -56,52 +57,57 @@ export function installAdminGesture(corner, overlay, ctx) {
   });
 }
 
+/** The PIN pad: `pin` as dots, `message` under them, keys calling `on.digit/clear/back/cancel/exit`. */
+export function pinPadDialog(pin, message, on) {
+  const key = (testid, label, onclick, extra = {}) => h("button", { class: "key", type: "button", testid, onclick, ...extra }, label);
+  return dialog(
+    { testid: "admin-dialog", title: [icon("lock"), " ", t("admin.title")] },
+    h("div", { class: "pin-dots", testid: "admin-pin-dots" }, "●".repeat(pin.length) || " "),
+    message ? h("p", { class: "status-bad", testid: "admin-message", role: "alert" }, message) : null,
+    h(
+      "div",
+      { class: "pinpad" },
+      ..."123456789".split("").map((d) => key(`pin-${d}`, d, () => on.digit(d))),
+      key("pin-clear", "C", on.clear, { class: "key action", "aria-label": t("admin.clear_label") }),
+      key("pin-0", "0", () => on.digit("0")),
+      key("pin-back", "⌫", on.back, { class: "key action", "aria-label": t("admin.backspace_label") }),
+    ),
+    h(
+      "div",
+      { class: "row end" },
+      h("button", { class: "btn", type: "button", testid: "admin-cancel", onclick: on.cancel }, t("admin.cancel")),
+      h("button", { class: "btn primary", type: "button", testid: "admin-exit", onclick: on.exit }, t("admin.exit")),
+    ),
+  );
+}
+
 function openPinPad(overlay, ctx) {
   let pin = "";
   let message = "";
-  const close = () => {
-    overlay.hidden = true;
-    overlay.replaceChildren();
-  };
-  const submit = async () => {
-    try {
-      await ctx.call("admin_exit", { pin });
-    } catch (err) {
-      pin = "";
-      message = errorText(err);
+  const draw = () => redrawOverlay(overlay, pinPadDialog(pin, message, on));
+  const on = {
+    digit: (d) => {
+      if (pin.length < 12) pin += d;
       draw();
-    }
+    },
+    clear: () => {
+      pin = "";
+      draw();
+    },
+    back: () => {
+      pin = pin.slice(0, -1);
+      draw();
+    },
+    cancel: () => closeOverlay(overlay),
+    exit: async () => {
+      try {
+        await ctx.call("admin_exit", { pin });
+      } catch (err) {
+        pin = "";
+        message = errorText(err);
+        draw();
+      }
+    },
   };
-  const press = (d) => {
-    if (pin.length < 12) pin += d;
-    draw();
-  };
-  const draw = () => {
-    mount(
-      overlay,
-      h(
-        "div",
-        { class: "dialog", testid: "admin-dialog", role: "dialog" },
-        h("h1", {}, icon("lock"), " ", t("admin.title")),
-        h("div", { class: "pin-dots", testid: "admin-pin-dots" }, "●".repeat(pin.length) || " "),
-        message ? h("p", { class: "status-bad", testid: "admin-message" }, message) : null,
-        h(
-          "div",
-          { class: "pinpad" },
-          ..."123456789".split("").map((d) => h("button", { class: "key", type: "button", testid: `pin-${d}`, onclick: () => press(d) }, d)),
-          h("button", { class: "key action", type: "button", testid: "pin-clear", onclick: () => { pin = ""; draw(); } }, "C"),
-          h("button", { class: "key", type: "button", testid: "pin-0", onclick: () => press("0") }, "0"),
-          h("button", { class: "key action", type: "button", testid: "pin-back", onclick: () => { pin = pin.slice(0, -1); draw(); } }, "⌫"),
-        ),
-        h(
-          "div",
-          { class: "row end" },
-          h("button", { class: "btn", type: "button", testid: "admin-cancel", onclick: close }, t("admin.cancel")),
-          h("button", { class: "btn primary", type: "button", testid: "admin-exit", onclick: submit }, t("admin.exit")),
-        ),
-      ),
-    );
-  };
-  draw();
-  overlay.hidden = false;
+  openOverlay(overlay, pinPadDialog(pin, message, on));
 }
