@@ -1,5 +1,8 @@
-// Search normalisation: accent- and case-insensitive matching, so "giay phep"
-// finds "Giấy phép" and "DAT DAI" finds "Đất đai".
+// What the search screen does with the engine's hits. Matching and ranking
+// are the engine's (crates/engine/src/search.rs, accent-insensitive); here
+// the matched words are highlighted, and hits with the very diacritics the
+// citizen typed are put first, which the engine cannot see once it has
+// folded the accents away.
 
 /** Lower-case, no diacritics, đ → d, punctuation to spaces, single spaces. */
 export function normalise(text) {
@@ -10,38 +13,6 @@ export function normalise(text) {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")
     .trim();
-}
-
-/**
- * How well `query` matches `text`: 0 = no match; otherwise higher is better.
- * Every query word must start a word of the text (so "ho" finds "hộ khẩu" but
- * not "thọ"); a whole-phrase match and an earlier position score higher.
- */
-export function matchScore(text, query) {
-  const q = normalise(query);
-  if (!q) return 0;
-  const t = normalise(text);
-  const words = t.split(" ");
-  let score = 0;
-  for (const part of q.split(" ")) {
-    const at = words.findIndex((w) => w.startsWith(part));
-    if (at < 0) return 0;
-    score += words[at] === part ? 2 : 1;
-    score += 1 / (1 + at);
-  }
-  if (t.includes(q)) score += 3;
-  if (t.startsWith(q)) score += 2;
-  return score;
-}
-
-/** Items whose `key(item)` matches `query`, best first, at most `limit`. */
-export function filterItems(items, query, key, limit = 30) {
-  return items
-    .map((item, i) => ({ item, i, s: matchScore(key(item), query) }))
-    .filter((x) => x.s > 0)
-    .sort((a, b) => b.s - a.s || a.i - b.i)
-    .slice(0, limit)
-    .map((x) => x.item);
 }
 
 /**
@@ -78,7 +49,8 @@ export function highlight(text, query) {
 
 /**
  * Reorders search hits so that, when the query carries diacritics, names with
- * exactly those letters come first ("đất" before "đạt"); otherwise keeps order.
+ * exactly those letters come first ("đất" before "đạt"); otherwise keeps the
+ * engine's order (also among equals).
  */
 export function rerankByDiacritics(hits, query, name = (h) => h.name) {
   const q = String(query ?? "").normalize("NFC").toLowerCase().trim();
