@@ -2,13 +2,16 @@
 //! what the hot path needs precomputed (JSON, ETag, opening hours, time zone).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use jiff::tz::TimeZone;
 use motcua_domain::catalog::{Catalog, Center, Counter, Service};
 use motcua_domain::hours::OpeningHours;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
+
+use crate::db::ReadPool;
 
 /// One center's catalog, ready to serve.
 #[derive(Debug)]
@@ -166,4 +169,60 @@ struct Parts {
     services: Vec<Service>,
     counters: Vec<Counter>,
     priorities: Vec<motcua_domain::catalog::PriorityCategory>,
+}
+
+/// The catalogs, reloaded when a `catalog import` (another process) changed them.
+pub struct CatalogCache {
+    pool: Arc<ReadPool>,
+    current: RwLock<Arc<Catalogs>>,
+    checked: Mutex<Instant>,
+}
+
+/// How often the stored catalog version is checked.
+const RECHECK: Duration = Duration::from_secs(2);
+
+impl CatalogCache {
+    /// A cache holding `initial`.
+    pub fn new(pool: Arc<ReadPool>, initial: Catalogs) -> Self {
+        Self { pool, current: RwLock::new(Arc::new(initial)), checked: Mutex::new(Instant::now()) }
+    }
+
+    /// The catalogs as last loaded (no I/O).
+    pub fn current(&self) -> Arc<Catalogs> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// The catalogs, reloading them first if an import changed them; at most
+    /// one check every two seconds.
+    pub fn fresh(&self) -> Arc<Catalogs> {
+        let due = self.checked.lock().map(|mut last| {
+            let due = last.elapsed() >= RECHECK;
+            if due {
+                *last = Instant::now();
+            }
+            due
+        });
+        if due.unwrap_or(false)
+            && let Err(e) = self.reload_if_changed()
+        {
+            tracing::warn!(error = %e, "catalog reload failed; keeping the loaded catalog");
+        }
+        self.current()
+    }
+
+    fn reload_if_changed(&self) -> Result<(), String> {
+        let conn = self.pool.get().map_err(|e| e.to_string())?;
+        let version = stored_version(&conn).map_err(|e| e.to_string())?;
+        if version != self.current().version {
+            let fresh = load(&conn).map_err(|e| e.to_string())?;
+            tracing::info!(version = %fresh.version, centers = fresh.centers.len(), "catalog reloaded");
+            if let Ok(mut g) = self.current.write() {
+                *g = Arc::new(fresh);
+            }
+        }
+        Ok(())
+    }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::clock::{Clock, SystemClock};
 use crate::http::extract::Role;
 use crate::state::{self, Config};
-use crate::{catalog_file, db, demo, tokens};
+use crate::{accounts, catalog_file, db, demo, tokens};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -41,6 +41,20 @@ enum Cmd {
         /// Default: http://LISTEN-ADDRESS.
         #[arg(long, env = "MOTCUA_CENTRAL_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A folder of voice clips replacing the built-in ones file by file (see docs/voice.md).
+        #[arg(long, env = "MOTCUA_CENTRAL_VOICE_DIR")]
+        voice_dir: Option<PathBuf>,
+        /// How many times a call is said.
+        #[arg(long, default_value_t = 2, env = "MOTCUA_CENTRAL_VOICE_REPEAT", value_parser = clap::value_parser!(u8).range(1..=5))]
+        voice_repeat: u8,
+        /// Say the call in English too, after the Vietnamese.
+        #[arg(long, env = "MOTCUA_CENTRAL_VOICE_ENGLISH")]
+        voice_english: bool,
+    },
+    /// Manage staff accounts (officers and directors who sign in).
+    Staff {
+        #[command(subcommand)]
+        command: StaffCmd,
     },
     /// Manage bearer tokens.
     Token {
@@ -58,6 +72,54 @@ enum Cmd {
 enum RoleArg {
     Kiosk,
     Staff,
+    Display,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StaffRoleArg {
+    Officer,
+    Director,
+}
+
+#[derive(Subcommand)]
+enum StaffCmd {
+    /// Add an account; the password is read from standard input (never from the command line).
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
+        /// Sign-in name (a-z, 0-9, '.', '_', '-').
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_enum)]
+        role: StaffRoleArg,
+        /// Counters an officer may use: numbers or ids, comma-separated (e.g. 5,6). Default: every counter.
+        #[arg(long, value_delimiter = ',')]
+        counters: Vec<String>,
+    },
+    /// Set a new password (read from standard input); unlocks the account and signs it out everywhere.
+    Passwd {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        username: String,
+    },
+    /// Disable an account (it is signed out at once), or enable it again with --enable.
+    Disable {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        enable: bool,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,8 +171,12 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url } => serve(listen, db, demo, lookup_limit, public_url),
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english } => {
+            let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
+            serve(listen, db, demo, lookup_limit, public_url, voice)
+        }
         Cmd::Token { command } => token(command),
+        Cmd::Staff { command } => staff(command),
         Cmd::Catalog { command: CatalogCmd::Import { db, file, check } } => import(&db, &file, check),
     };
     match result {
@@ -118,6 +184,87 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a password from standard input: without echo at a terminal (asked
+/// twice), else the first line.
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mật khẩu / Password: ").map_err(|e| format!("cannot read the password: {e}"))?;
+        let again = rpassword::prompt_password("Nhập lại / Again: ").map_err(|e| format!("cannot read the password: {e}"))?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err("give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | motcua-central staff add …".into());
+    }
+    Ok(password)
+}
+
+/// Counter numbers or ids of a center → ids.
+fn resolve_counters(conn: &rusqlite::Connection, center: &str, given: &[String]) -> Result<Vec<String>, String> {
+    let catalogs = crate::catalog::load(conn).map_err(|e| e.to_string())?;
+    let cat = catalogs.center(center).ok_or_else(|| format!("unknown center {center:?}"))?;
+    given
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            cat.catalog
+                .counters
+                .iter()
+                .find(|c| c.id == g || g.parse::<u32>().is_ok_and(|n| n == c.number))
+                .map(|c| c.id.clone())
+                .ok_or_else(|| {
+                    let known: Vec<String> = cat.catalog.counters.iter().map(|c| format!("{} ({})", c.number, c.id)).collect();
+                    format!("center {center} has no counter {g:?}; its counters: {}", known.join(", "))
+                })
+        })
+        .collect()
+}
+
+fn staff(cmd: StaffCmd) -> Result<(), String> {
+    match cmd {
+        StaffCmd::Add { db, center, username, role, counters } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            let counters = resolve_counters(&conn, &center, &counters)?;
+            let role = match role {
+                StaffRoleArg::Officer => accounts::StaffRole::Officer,
+                StaffRoleArg::Director => accounts::StaffRole::Director,
+            };
+            let password = read_password()?;
+            accounts::add(&conn, &center, &username, role, &counters, &password).map_err(|e| e.to_string())?;
+            println!("added {} {username} in {center}", role.as_str());
+            Ok(())
+        }
+        StaffCmd::Passwd { db, username } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            let password = read_password()?;
+            accounts::set_password(&conn, &username, &password).map_err(|e| e.to_string())?;
+            println!("password of {username} changed; its sessions ended");
+            Ok(())
+        }
+        StaffCmd::Disable { db, username, enable } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            accounts::set_disabled(&conn, &username, !enable).map_err(|e| e.to_string())?;
+            println!("{username} {}", if enable { "enabled" } else { "disabled; its sessions ended" });
+            Ok(())
+        }
+        StaffCmd::List { db } => {
+            let conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
+            for a in accounts::list(&conn).map_err(|e| e.to_string())? {
+                let counters = if a.counters.is_empty() { "*".to_string() } else { a.counters.join(",") };
+                println!("{}\t{}\t{}\t{counters}{}", a.center, a.username, a.role.as_str(), if a.disabled { "\t(disabled)" } else { "" });
+            }
+            Ok(())
         }
     }
 }
@@ -135,6 +282,7 @@ fn token(cmd: TokenCmd) -> Result<(), String> {
             let role = match role {
                 RoleArg::Kiosk => Role::Kiosk,
                 RoleArg::Staff => Role::Staff,
+                RoleArg::Display => Role::Display,
             };
             let t = tokens::create(&conn, role, &center, &name).map_err(|e| e.to_string())?;
             println!("{t}");
@@ -178,7 +326,14 @@ fn import(db: &std::path::Path, file: &std::path::Path, check: bool) -> Result<(
     Ok(())
 }
 
-fn serve(listen: SocketAddr, db: PathBuf, demo: bool, lookup_limit: u32, public_url: Option<String>) -> Result<(), String> {
+fn serve(
+    listen: SocketAddr,
+    db: PathBuf,
+    demo: bool,
+    lookup_limit: u32,
+    public_url: Option<String>,
+    voice: state::VoiceConfig,
+) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -191,16 +346,23 @@ fn serve(listen: SocketAddr, db: PathBuf, demo: bool, lookup_limit: u32, public_
         {
             let mut conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
             if demo {
-                tracing::warn!("DEMO MODE: the tokens demo-kiosk and demo-staff are accepted; never use --demo in production");
+                tracing::warn!(
+                    "DEMO MODE: the tokens demo-kiosk, demo-staff and demo-display are accepted; never use --demo in production"
+                );
                 if demo::seed_if_empty(&mut conn, clock.now()).map_err(|e| e.to_string())? {
                     tracing::info!("demo center seeded into {}", db.display());
+                }
+                if demo::seed_staff(&conn).map_err(|e| e.to_string())? {
+                    tracing::warn!(
+                        "DEMO MODE: staff accounts canbo1 (counters 6, 10), canbo2 (7-9), canbo3 (1-5) and giamdoc (director), password \"demo\""
+                    );
                 }
             }
         }
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url };
+        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice };
         let state = state::build(config, clock)?;
         let app = crate::app(state);
         println!("listening on http://{addr}");

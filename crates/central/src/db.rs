@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records the last one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_staff.sql")];
 
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]

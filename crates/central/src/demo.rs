@@ -22,6 +22,19 @@ pub fn seed_if_empty(conn: &mut Connection, now: Timestamp) -> Result<bool, Cata
     Ok(true)
 }
 
+/// The demo staff accounts, password `demo`, once: `canbo1` at counters 6
+/// and 10 (B, land), `canbo2` at 7–9 (C, building), `canbo3` at 1–5 (A,
+/// business), `giamdoc` the director (every counter).
+pub fn seed_staff(conn: &Connection) -> Result<bool, crate::accounts::AccountError> {
+    let ids = |list: &[&str]| list.iter().map(|c| (*c).to_string()).collect::<Vec<_>>();
+    let counters = [
+        ids(&["vp-quay-06", "vp-quay-10"]),
+        ids(&["vp-quay-07", "vp-quay-08", "vp-quay-09"]),
+        ids(&["vp-quay-01", "vp-quay-02", "vp-quay-03", "vp-quay-04", "vp-quay-05"]),
+    ];
+    crate::accounts::seed_demo(conn, crate::http::extract::DEMO_CENTER, &counters)
+}
+
 fn seed_dossiers(conn: &mut Connection, file: &CatalogFile, now: Timestamp) -> Result<(), CatalogFileError> {
     let tx = conn.transaction()?;
     for d in &file.dossiers {

@@ -42,6 +42,12 @@ impl AppError {
     }
 }
 
+impl From<motcua_domain::dossier_code::CodeRejection> for AppError {
+    fn from(r: motcua_domain::dossier_code::CodeRejection) -> Self {
+        Self::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi())
+    }
+}
+
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
         Self::Internal(format!("sqlite: {e}"))

@@ -2,6 +2,7 @@
 //! one or more centers, over HTTP and SQLite.
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod catalog;
 pub mod catalog_file;
 pub mod cli;

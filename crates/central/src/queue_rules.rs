@@ -9,7 +9,7 @@
 //! The index mirrors the database (it is rebuilt from it at start) so that
 //! "people ahead" is a binary search, not a count over thousands of rows.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use jiff::civil::Date;
 
@@ -53,6 +53,22 @@ pub struct QueueIndex {
     last_call_ms: HashMap<String, i64>,
     serving: HashMap<String, ServingAt>,
     streaks: HashMap<String, u32>,
+    /// Tickets transferred to a counter: it calls them before its queues.
+    reserved: HashMap<String, Vec<Reserved>>,
+    paused: HashSet<String>,
+}
+
+/// A waiting ticket sent to one counter by a transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserved {
+    /// Its numbering day.
+    pub day: Date,
+    /// Its service.
+    pub service: String,
+    /// A priority ticket.
+    pub priority: bool,
+    /// Its queue key.
+    pub key: Key,
 }
 
 fn insert_sorted(v: &mut Vec<Key>, key: Key) {
@@ -92,21 +108,64 @@ impl QueueIndex {
         insert_sorted(if priority { &mut q.priority } else { &mut q.normal }, key);
     }
 
-    /// Removes a ticket that stopped waiting; false if it was not there.
+    /// Adds a waiting ticket that only `counter` calls, before its queues.
+    pub fn add_reserved(&mut self, counter: &str, entry: Reserved) {
+        let list = self.reserved.entry(counter.to_string()).or_default();
+        let pos = list.partition_point(|r| r.key < entry.key);
+        list.insert(pos, entry);
+    }
+
+    /// Removes a ticket that stopped waiting (from its queue, or from the
+    /// counter it was transferred to); false if it was not there.
     pub fn remove_waiting(&mut self, service: &str, day: Date, priority: bool, key: Key) -> bool {
-        match self.queues.get_mut(service).filter(|q| q.day == Some(day)) {
+        let queued = match self.queues.get_mut(service).filter(|q| q.day == Some(day)) {
             Some(q) => remove_sorted(if priority { &mut q.priority } else { &mut q.normal }, key),
             None => false,
+        };
+        if queued {
+            return true;
+        }
+        for list in self.reserved.values_mut() {
+            if let Some(pos) = list.iter().position(|r| r.key == key) {
+                list.remove(pos);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Waiting tickets of a service today (transferred ones included).
+    pub fn waiting(&self, service: &str, day: Date) -> u32 {
+        let reserved = self.reserved.values().flatten().filter(|r| r.day == day && r.service == service).count();
+        self.queue(service, day).map_or(0, DayQueue::waiting).saturating_add(u32::try_from(reserved).unwrap_or(u32::MAX))
+    }
+
+    /// The tickets transferred to a counter, of `day`, in the order it calls them.
+    pub fn reserved_for(&self, counter: &str, day: Date) -> impl Iterator<Item = &Reserved> {
+        self.reserved.get(counter).into_iter().flatten().filter(move |r| r.day == day)
+    }
+
+    /// Pauses or resumes a counter.
+    pub fn set_paused(&mut self, counter: &str, paused: bool) {
+        if paused {
+            self.paused.insert(counter.to_string());
+        } else {
+            self.paused.remove(counter);
         }
     }
 
-    /// Waiting tickets of a service today.
-    pub fn waiting(&self, service: &str, day: Date) -> u32 {
-        self.queue(service, day).map_or(0, DayQueue::waiting)
+    /// Whether the counter is paused (Tạm nghỉ).
+    pub fn is_paused(&self, counter: &str) -> bool {
+        self.paused.contains(counter)
     }
 
     /// People who will be called before this waiting ticket (see the module rule).
     pub fn ahead(&self, service: &str, day: Date, priority: bool, key: Key, streak_limit: u32) -> Option<u32> {
+        for list in self.reserved.values() {
+            if let Some(rank) = list.iter().filter(|r| r.day == day).position(|r| r.key == key) {
+                return Some(u32::try_from(rank).unwrap_or(u32::MAX));
+            }
+        }
         let q = self.queue(service, day)?;
         let limit = streak_limit.max(1) as usize;
         let ahead = if priority {
@@ -121,7 +180,11 @@ impl QueueIndex {
 
     /// The next ticket a counter calls among its services today, by the rule.
     /// Returns the service, whether it is a priority ticket, and its key.
+    /// A ticket transferred to this counter comes first.
     pub fn next_for(&self, counter: &str, services: &[String], day: Date, streak_limit: u32) -> Option<(String, bool, Key)> {
+        if let Some(r) = self.reserved_for(counter, day).next() {
+            return Some((r.service.clone(), r.priority, r.key));
+        }
         let head = |priority: bool| {
             services
                 .iter()
@@ -264,5 +327,19 @@ mod tests {
         ix.called("q1", ServingAt { ticket_id: "t".into(), number: "A001".into(), service_id: "a".into(), called_at_ms: 1_000 });
         // Only q1 has called recently: 4 × 200 s ÷ 1.
         assert_eq!(ix.estimate_s("a", 4, 300, &["q1", "q2"], 2_000), 800);
+    }
+
+    #[test]
+    fn a_ticket_transferred_to_a_counter_is_called_there_first_and_nowhere_else() {
+        let mut ix = index(&[], &[1, 2]);
+        let services = vec!["a".to_string()];
+        ix.add_reserved("q2", Reserved { day: DAY, service: "b".into(), priority: false, key: (50, 0) });
+        assert_eq!(ix.waiting("b", DAY), 1, "counted in its service");
+        assert_eq!(ix.next_for("q1", &services, DAY, 2), Some(("a".into(), false, (1, 0))), "q1 does not see it");
+        assert_eq!(ix.next_for("q2", &services, DAY, 2), Some(("b".into(), false, (50, 0))), "q2 calls it before its queue");
+        assert_eq!(ix.ahead("b", DAY, false, (50, 0), 2), Some(0));
+        assert!(ix.remove_waiting("b", DAY, false, (50, 0)));
+        assert_eq!(ix.waiting("b", DAY), 0);
+        assert_eq!(ix.next_for("q2", &services, DAY, 2), Some(("a".into(), false, (1, 0))));
     }
 }

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Instant;
 
 use motcua_domain::DossierCodeRules;
 use motcua_domain::api::QueueEvent;
 use tokio::sync::broadcast;
 
-use crate::catalog::{Catalogs, load, stored_version};
+use crate::catalog::{CatalogCache, Catalogs, load};
 use crate::clock::Clock;
 use crate::db::ReadPool;
 use crate::metrics::Metrics;
@@ -26,61 +26,24 @@ pub struct Config {
     pub lookup_limit_per_min: u32,
     /// Base of the lookup URLs printed in ticket QR codes.
     pub public_url: String,
+    /// How calls are spoken.
+    pub voice: VoiceConfig,
 }
 
-/// The catalogs, reloaded when a `catalog import` (another process) changed them.
-pub struct CatalogCache {
-    pool: Arc<ReadPool>,
-    current: RwLock<Arc<Catalogs>>,
-    checked: Mutex<Instant>,
+/// How calls are spoken on the boards.
+#[derive(Debug, Clone)]
+pub struct VoiceConfig {
+    /// A folder whose clips replace the built-in ones, file by file.
+    pub dir: Option<PathBuf>,
+    /// How many times a call is said (default 2).
+    pub repeat: u8,
+    /// English after the Vietnamese.
+    pub english: bool,
 }
 
-/// How often the stored catalog version is checked.
-const RECHECK: Duration = Duration::from_secs(2);
-
-impl CatalogCache {
-    /// A cache holding `initial`.
-    pub fn new(pool: Arc<ReadPool>, initial: Catalogs) -> Self {
-        Self { pool, current: RwLock::new(Arc::new(initial)), checked: Mutex::new(Instant::now()) }
-    }
-
-    /// The catalogs as last loaded (no I/O).
-    pub fn current(&self) -> Arc<Catalogs> {
-        match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    /// The catalogs, reloading them first if an import changed them; at most
-    /// one check every two seconds.
-    pub fn fresh(&self) -> Arc<Catalogs> {
-        let due = self.checked.lock().map(|mut last| {
-            let due = last.elapsed() >= RECHECK;
-            if due {
-                *last = Instant::now();
-            }
-            due
-        });
-        if due.unwrap_or(false)
-            && let Err(e) = self.reload_if_changed()
-        {
-            tracing::warn!(error = %e, "catalog reload failed; keeping the loaded catalog");
-        }
-        self.current()
-    }
-
-    fn reload_if_changed(&self) -> Result<(), String> {
-        let conn = self.pool.get().map_err(|e| e.to_string())?;
-        let version = stored_version(&conn).map_err(|e| e.to_string())?;
-        if version != self.current().version {
-            let fresh = load(&conn).map_err(|e| e.to_string())?;
-            tracing::info!(version = %fresh.version, centers = fresh.centers.len(), "catalog reloaded");
-            if let Ok(mut g) = self.current.write() {
-                *g = Arc::new(fresh);
-            }
-        }
-        Ok(())
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self { dir: None, repeat: 2, english: false }
     }
 }
 
@@ -95,12 +58,12 @@ impl RateLimiter {
     pub fn take(&self, who: &str, per_min: u32) -> Result<(), u64> {
         let cap = f64::from(per_min.max(1));
         let rate = cap / 60.0;
-        let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
+        // A panic elsewhere while the lock was held leaves at worst one bucket
+        // a little off: keep limiting with the data as it is rather than
+        // letting every request through (fail-open) or refusing them all.
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        if !buckets.contains_key(who) {
-            buckets.insert(who.to_string(), (cap, now));
-        }
-        let Some((tokens, last)) = buckets.get_mut(who) else { return Ok(()) };
+        let (tokens, last) = buckets.entry(who.to_string()).or_insert((cap, now));
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(cap);
         *last = now;
         if *tokens >= 1.0 {
@@ -188,5 +151,22 @@ mod tests {
         let wait = l.take("k", 30).expect_err("31st refused");
         assert!((1..=2).contains(&wait), "{wait}");
         assert!(l.take("other", 30).is_ok(), "budgets are per token");
+    }
+
+    #[test]
+    fn a_poisoned_limiter_keeps_limiting() {
+        let l = std::sync::Arc::new(RateLimiter::default());
+        for _ in 0..3 {
+            assert!(l.take("k", 3).is_ok());
+        }
+        let l2 = l.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = l2.buckets.lock().unwrap();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(l.buckets.is_poisoned());
+        assert!(l.take("k", 3).is_err(), "the spent budget is still spent");
+        assert!(l.take("fresh", 3).is_ok());
     }
 }

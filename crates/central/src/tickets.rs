@@ -30,11 +30,15 @@ pub struct TicketRow {
     pub finished_at_ms: Option<i64>,
     pub dossier_code: Option<String>,
     pub offline: bool,
+    /// A transfer sent it to this counter, which calls it before its queues.
+    pub reserved_counter: Option<String>,
+    /// A transfer moved it to this service's queue (its number stays).
+    pub queue_service: Option<String>,
 }
 
 /// Columns in the order `from_row` reads them.
 pub const COLUMNS: &str = "id, token, center, service_id, day, seq, number, priority, kiosk_id, issued_at, status, \
-                           counter_id, called_at, finished_at, dossier_code, offline";
+                           counter_id, called_at, finished_at, dossier_code, offline, reserved_counter, queue_service";
 
 fn conv_err(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
@@ -63,7 +67,14 @@ impl TicketRow {
             finished_at_ms: r.get(13)?,
             dossier_code: r.get(14)?,
             offline: r.get(15)?,
+            reserved_counter: r.get(16)?,
+            queue_service: r.get(17)?,
         })
+    }
+
+    /// The service whose queue it waits in (a transfer may have moved it).
+    pub fn queue(&self) -> &str {
+        self.queue_service.as_deref().unwrap_or(&self.service_id)
     }
 
     /// The queue-order key.
@@ -110,11 +121,11 @@ pub fn view(row: &TicketRow, cat: &CenterCatalog, index: &QueueIndex, now: Times
     let status = row.effective_status(today);
     let (mut position, mut ahead, mut estimate) = (None, None, None);
     if status == TicketStatus::Waiting
-        && let Some(n) = index.ahead(&row.service_id, row.day, row.priority.is_some(), row.key(), cat.center().priority_streak_limit)
+        && let Some(n) = index.ahead(row.queue(), row.day, row.priority.is_some(), row.key(), cat.center().priority_streak_limit)
     {
         ahead = Some(n);
         position = Some(n.saturating_add(1));
-        if let Some(service) = cat.service(&row.service_id) {
+        if let Some(service) = cat.service(row.queue()) {
             let counters: Vec<&str> = cat.catalog.counters_of(&service.id).map(|c| c.id.as_str()).collect();
             estimate = Some(index.estimate_s(&service.id, n, service.avg_service_s, &counters, now.as_millisecond()));
         }
@@ -131,7 +142,7 @@ pub fn view(row: &TicketRow, cat: &CenterCatalog, index: &QueueIndex, now: Times
         id: row.id,
         token: row.token.clone(),
         number: row.number.clone(),
-        service_id: row.service_id.clone(),
+        service_id: row.queue().to_string(),
         priority: row.priority.clone(),
         issued_at: ts(row.issued_at_ms),
         status,
@@ -160,14 +171,25 @@ pub fn new_token() -> String {
 pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now: Timestamp) -> Result<QueueIndex, AppError> {
     let mut index = QueueIndex::default();
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM tickets WHERE center = ?1 AND day = ?2 ORDER BY issued_at"))?;
-    let mut streaks = conn.prepare("SELECT counter_id, priority_streak FROM counter_state")?;
+    let mut streaks = conn.prepare("SELECT counter_id, priority_streak, paused FROM counter_state")?;
     for (center_id, cat) in &catalogs.centers {
         let today = local_day(cat, now);
         let rows = stmt.query_map(rusqlite::params![center_id, today.to_string()], TicketRow::from_row)?;
         for row in rows {
             let row = row?;
             match row.status {
-                TicketStatus::Waiting => index.add_waiting(&row.service_id, row.day, row.priority.is_some(), row.key()),
+                TicketStatus::Waiting => match &row.reserved_counter {
+                    Some(counter) => index.add_reserved(
+                        counter,
+                        crate::queue_rules::Reserved {
+                            day: row.day,
+                            service: row.queue().to_string(),
+                            priority: row.priority.is_some(),
+                            key: row.key(),
+                        },
+                    ),
+                    None => index.add_waiting(row.queue(), row.day, row.priority.is_some(), row.key()),
+                },
                 TicketStatus::Called => {
                     if let (Some(counter), Some(at)) = (&row.counter_id, row.called_at_ms) {
                         index.called(
@@ -175,7 +197,7 @@ pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now
                             crate::queue_rules::ServingAt {
                                 ticket_id: row.id.to_string(),
                                 number: row.number.clone(),
-                                service_id: row.service_id.clone(),
+                                service_id: row.queue().to_string(),
                                 called_at_ms: at,
                             },
                         );
@@ -183,17 +205,18 @@ pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now
                 }
                 TicketStatus::Served => {
                     if let (Some(c), Some(f)) = (row.called_at_ms, row.finished_at_ms) {
-                        index.record_duration(&row.service_id, u32::try_from((f - c) / 1000).unwrap_or(0));
+                        index.record_duration(row.queue(), u32::try_from((f - c) / 1000).unwrap_or(0));
                     }
                 }
                 _ => {}
             }
         }
     }
-    let rows = streaks.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    let rows = streaks.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, bool>(2)?)))?;
     for row in rows {
-        let (counter, streak) = row?;
+        let (counter, streak, paused) = row?;
         index.set_streak(&counter, streak);
+        index.set_paused(&counter, paused);
     }
     Ok(index)
 }

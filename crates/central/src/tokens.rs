@@ -2,8 +2,47 @@
 
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
 
-use crate::http::extract::{Role, token_hash};
+use crate::catalog::hex;
+
+/// A token's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A lobby kiosk: issues tickets, looks up dossiers.
+    Kiosk,
+    /// An integration acting for counters (call, serve, dossier writes).
+    Staff,
+    /// A lobby board: reads queues and calls, nothing else.
+    Display,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Staff => "staff",
+            Self::Display => "display",
+        }
+    }
+
+    /// From the stored name; a role this server does not know is `None`
+    /// (its token is refused, never taken for another role).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "kiosk" => Some(Self::Kiosk),
+            "staff" => Some(Self::Staff),
+            "display" => Some(Self::Display),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 of a bearer token, hex; only this is stored.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
 
 /// A new token: 256 random bits, URL-safe base64.
 pub fn generate() -> String {
@@ -37,4 +76,14 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, 
     let mut stmt = conn.prepare("SELECT role, center, name, revoked_at IS NOT NULL FROM tokens ORDER BY center, name")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
+}
+
+/// The role and center of a live token, if any.
+pub fn lookup(conn: &Connection, token: &str) -> rusqlite::Result<Option<(Role, String, String)>> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, String, String)> = conn
+        .prepare_cached("SELECT role, center, name FROM tokens WHERE hash = ?1 AND revoked_at IS NULL")?
+        .query_row([token_hash(token)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(found.and_then(|(role, center, name)| Role::parse(&role).map(|r| (r, center, name))))
 }

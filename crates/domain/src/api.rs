@@ -95,6 +95,11 @@ pub struct TicketView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketResponse {
     pub ticket: TicketView,
+    /// On a call (call-next, recall, call by number): the call's id, which the
+    /// `ticket_called` event also carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub call_id: Option<Uuid>,
 }
 
 /// One step of a dossier's processing history.
@@ -192,16 +197,36 @@ pub struct QueuesResponse {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QueueEvent {
     /// A ticket was called (or recalled) to a counter.
-    TicketCalled { center: String, service_id: String, number: String, counter: CounterRef, recall: bool },
+    TicketCalled {
+        center: String,
+        service_id: String,
+        number: String,
+        counter: CounterRef,
+        recall: bool,
+        /// The call's id: `GET /api/v1/announcements/{call_id}` speaks it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+        call_id: Option<Uuid>,
+    },
     /// A queue's waiting count changed.
     QueueChanged { center: String, service_id: String, waiting: u32 },
+    /// A counter changed: it finished a ticket, was paused or resumed.
+    CounterChanged {
+        center: String,
+        counter: CounterRef,
+        /// Tạm nghỉ: the counter calls nobody.
+        paused: bool,
+        /// The number it serves now, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serving: Option<String>,
+    },
 }
 
 impl QueueEvent {
     /// The center the event belongs to.
     pub fn center(&self) -> &str {
         match self {
-            Self::TicketCalled { center, .. } | Self::QueueChanged { center, .. } => center,
+            Self::TicketCalled { center, .. } | Self::QueueChanged { center, .. } | Self::CounterChanged { center, .. } => center,
         }
     }
 
@@ -210,6 +235,7 @@ impl QueueEvent {
         match self {
             Self::TicketCalled { .. } => "ticket_called",
             Self::QueueChanged { .. } => "queue_changed",
+            Self::CounterChanged { .. } => "counter_changed",
         }
     }
 }
@@ -267,6 +293,16 @@ pub enum ErrorCode {
     PayloadTooLarge,
     RateLimited,
     Internal,
+    /// Sign-in: wrong user name or password.
+    InvalidCredentials,
+    /// Sign-in: too many wrong passwords; the account waits 15 minutes.
+    AccountLocked,
+    /// A cookie-authenticated change without a valid CSRF token.
+    CsrfFailed,
+    /// The counter is paused (Tạm nghỉ): it calls nobody.
+    CounterPaused,
+    /// The signed-in officer may not use this counter.
+    CounterNotAssigned,
 }
 
 impl ErrorCode {
@@ -291,14 +327,20 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountLocked => "account_locked",
+            Self::CsrfFailed => "csrf_failed",
+            Self::CounterPaused => "counter_paused",
+            Self::CounterNotAssigned => "counter_not_assigned",
         }
     }
 
     /// The HTTP status that carries it.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::CsrfFailed | Self::CounterNotAssigned => 403,
+            Self::AccountLocked => 423,
             Self::InvalidRequest | Self::InvalidDossierCode => 400,
             Self::NotFound
             | Self::ServiceNotFound
@@ -306,7 +348,7 @@ impl ErrorCode {
             | Self::DossierNotFound
             | Self::CounterNotFound
             | Self::PriorityNotFound => 404,
-            Self::DailyCapReached | Self::ServiceClosed | Self::DossierNotReady | Self::TicketStateConflict => 409,
+            Self::DailyCapReached | Self::ServiceClosed | Self::DossierNotReady | Self::TicketStateConflict | Self::CounterPaused => 409,
             Self::IdempotencyKeyReused => 422,
             Self::PayloadTooLarge => 413,
             Self::RateLimited => 429,
@@ -335,6 +377,11 @@ impl ErrorCode {
             Self::PayloadTooLarge => "Dữ liệu gửi lên quá lớn.",
             Self::RateLimited => "Tra cứu quá nhiều lần. Vui lòng đợi một lát rồi thử lại.",
             Self::Internal => "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.",
+            Self::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.",
+            Self::AccountLocked => "Tài khoản tạm khoá 15 phút vì nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau hoặc báo quản trị.",
+            Self::CsrfFailed => "Phiên làm việc không hợp lệ. Vui lòng tải lại trang rồi thử lại.",
+            Self::CounterPaused => "Quầy đang tạm nghỉ. Bấm \"Tiếp tục\" để gọi số.",
+            Self::CounterNotAssigned => "Tài khoản của anh/chị không được phân công quầy này.",
         }
     }
 
@@ -359,6 +406,13 @@ impl ErrorCode {
             Self::PayloadTooLarge => "The request is too large.",
             Self::RateLimited => "Too many lookups. Please wait a moment and try again.",
             Self::Internal => "Something went wrong on the server. Please try again in a few minutes.",
+            Self::InvalidCredentials => "Wrong user name or password.",
+            Self::AccountLocked => {
+                "This account is locked for 15 minutes after too many wrong passwords. Try again later or ask the administrator."
+            }
+            Self::CsrfFailed => "Your session could not be verified. Please reload the page and try again.",
+            Self::CounterPaused => "The counter is paused. Press \"Resume\" to call numbers.",
+            Self::CounterNotAssigned => "Your account is not assigned to this counter.",
         }
     }
 }

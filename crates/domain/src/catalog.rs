@@ -28,6 +28,12 @@ pub struct Center {
     /// At most this many priority tickets are called in a row by one counter.
     #[serde(default = "default_streak")]
     pub priority_streak_limit: u32,
+    /// The line that scrolls along the bottom of the lobby board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticker: Option<String>,
+    /// The ticker in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticker_en: Option<String>,
 }
 
 fn default_streak() -> u32 {

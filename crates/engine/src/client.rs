@@ -180,7 +180,7 @@ impl CentralClient {
             )
             .await?;
         let created = resp.status() == StatusCode::CREATED;
-        let TicketResponse { ticket } = Self::json(resp).await?;
+        let TicketResponse { ticket, .. } = Self::json(resp).await?;
         Ok((ticket, created))
     }
 
@@ -188,7 +188,7 @@ impl CentralClient {
     pub async fn ticket(&self, token: &str, retry: Retry) -> Result<TicketView, EngineError> {
         let url = self.url(&format!("/tickets/{token}"));
         let resp = self.send(|| self.http.get(&url), retry).await?;
-        let TicketResponse { ticket } = Self::json(resp).await?;
+        let TicketResponse { ticket, .. } = Self::json(resp).await?;
         Ok(ticket)
     }
 

@@ -66,7 +66,7 @@ fn handle(inner: &Inner, ev: &SseEvent) -> bool {
             let _ = inner.events.send(KioskEvent::TicketCalled { number, counter, service_id });
             true
         }
-        Ok(QueueEvent::QueueChanged { .. }) => true,
+        Ok(QueueEvent::QueueChanged { .. } | QueueEvent::CounterChanged { .. }) => true,
         Err(e) => {
             tracing::debug!(error = %e, event = %ev.event, "unknown server event ignored");
             false

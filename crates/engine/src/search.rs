@@ -179,6 +179,8 @@ mod tests {
             hotline: String::new(),
             website: None,
             priority_streak_limit: 2,
+            ticker: None,
+            ticker_en: None,
         };
         let procedure = |id: &str, name: &str| Procedure {
             id: id.into(),

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use motcua_domain::{Catalog, ErrorBody};
 
-use super::extract::Auth;
+use super::session::Viewer;
 use crate::error::AppError;
 use crate::state::SharedState;
 
@@ -15,7 +15,7 @@ use crate::state::SharedState;
     params(("If-None-Match" = Option<String>, Header, description = "ETag of the catalog the kiosk holds")),
     responses((status = 200, body = Catalog), (status = 304, description = "Unchanged"), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(State(state): State<SharedState>, auth: Auth, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn get(State(state): State<SharedState>, auth: Viewer, headers: HeaderMap) -> Result<Response, AppError> {
     let cat = auth.catalog(&state)?;
     let etag = HeaderValue::from_str(&cat.etag).map_err(|e| AppError::Internal(e.to_string()))?;
     let matches = headers

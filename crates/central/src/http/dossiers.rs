@@ -75,7 +75,7 @@ pub async fn get(State(state): State<SharedState>, auth: Auth, Path(code): Path<
     Metrics::inc(&state.metrics.dossier_lookups);
     let code = state.dossier_rules.parse(&code).map_err(|r| {
         Metrics::inc(&state.metrics.dossier_lookup_invalid);
-        AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi())
+        AppError::from(r)
     })?;
     let conn = state.pool.get()?;
     match load(&conn, &auth.center, code.as_str(), state.clock.now())? {
@@ -100,8 +100,8 @@ pub async fn put(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<PutDossierRequest>,
 ) -> Result<(StatusCode, Json<DossierView>), AppError> {
-    let code =
-        state.dossier_rules.parse(&code).map_err(|r| AppError::msg(ErrorCode::InvalidDossierCode, r.message_en(), r.message_vi()))?;
+    let code = state.dossier_rules.parse(&code)?;
+    crate::writer::validate_dossier(&req)?;
     let outcome =
         state.writer.run(Command::PutDossier { center: auth.center.clone(), code: code.clone(), req, actor: auth.name.clone() }).await?;
     let Outcome::Dossier { created } = outcome else {

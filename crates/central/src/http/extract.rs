@@ -7,33 +7,15 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use motcua_domain::ErrorCode;
-use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
-use crate::catalog::{CenterCatalog, hex};
+use crate::catalog::CenterCatalog;
 use crate::error::AppError;
 use crate::state::SharedState;
+pub use crate::tokens::{Role, token_hash};
 
 /// The demo center the demo tokens belong to.
 pub const DEMO_CENTER: &str = "vp-tinh";
-
-/// A token's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Kiosk,
-    Staff,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Kiosk => "kiosk",
-            Self::Staff => "staff",
-        }
-    }
-}
 
 /// Who is calling: from `Authorization: Bearer TOKEN`.
 #[derive(Debug, Clone)]
@@ -43,11 +25,6 @@ pub struct Auth {
     pub name: String,
     /// Hash of the token, the key of its rate-limit budget.
     pub token_hash: String,
-}
-
-/// SHA-256 of a bearer token, hex; only this is stored.
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl Auth {
@@ -67,32 +44,41 @@ impl FromRequestParts<SharedState> for Auth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = header
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+        let token = bearer(parts).ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
         let hash = token_hash(token);
-        if state.config.demo {
-            let role = match token {
-                "demo-kiosk" => Some(Role::Kiosk),
-                "demo-staff" => Some(Role::Staff),
-                _ => None,
-            };
-            if let Some(role) = role {
-                return Ok(Auth { role, center: DEMO_CENTER.into(), name: token.into(), token_hash: hash });
-            }
+        let (role, center, name) = resolve_token(state, token)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+        if role == Role::Display {
+            return Err(AppError::msg(
+                ErrorCode::Forbidden,
+                "a display token only reads the board and the queues",
+                "Mã của bảng hiển thị chỉ được xem bảng và hàng chờ",
+            ));
         }
-        let conn = state.pool.get()?;
-        let found: Option<(String, String, String)> = conn
-            .prepare_cached("SELECT role, center, name FROM tokens WHERE hash = ?1 AND revoked_at IS NULL")?
-            .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let (role, center, name) = found.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
-        let role = if role == "staff" { Role::Staff } else { Role::Kiosk };
         Ok(Auth { role, center, name, token_hash: hash })
     }
+}
+
+/// The token of `Authorization: Bearer TOKEN`, if the header is there.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    header.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))).map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The demo tokens (with `--demo`), then the stored ones.
+pub fn resolve_token(state: &SharedState, token: &str) -> Result<Option<(Role, String, String)>, AppError> {
+    if state.config.demo {
+        let role = match token {
+            "demo-kiosk" => Some(Role::Kiosk),
+            "demo-staff" => Some(Role::Staff),
+            "demo-display" => Some(Role::Display),
+            _ => None,
+        };
+        if let Some(role) = role {
+            return Ok(Some((role, DEMO_CENTER.into(), token.into())));
+        }
+    }
+    let conn = state.pool.get()?;
+    Ok(crate::tokens::lookup(&conn, token)?)
 }
 
 /// A caller with the staff role.

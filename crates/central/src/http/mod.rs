@@ -1,10 +1,13 @@
 //! The HTTP API: `app(state) -> Router`.
 
 pub mod catalog;
+pub mod console;
 pub mod dossiers;
 pub mod extract;
 pub mod page;
+pub mod pages;
 pub mod queues;
+pub mod session;
 pub mod staff;
 pub mod tickets;
 
@@ -33,7 +36,8 @@ pub const MAX_BODY: usize = 64 * 1024;
     info(title = "Một Cửa central API", version = "1", description = "The server the Một Cửa lobby kiosks talk to."),
     paths(
         health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, queues::list,
-        queues::events, queues::rate, staff::call_next, staff::serve, staff::no_show, staff::recall
+        queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
+        staff::transfer, staff::pause, staff::resume, console::console, console::board
     ),
     modifiers(&BearerAuth)
 )]
@@ -84,7 +88,13 @@ pub fn app(state: SharedState) -> Router {
         .route("/tickets/{token}/serve", post(staff::serve))
         .route("/tickets/{token}/no-show", post(staff::no_show))
         .route("/tickets/{token}/recall", post(staff::recall))
+        .route("/tickets/{token}/transfer", post(staff::transfer))
         .route("/counters/{id}/call-next", post(staff::call_next))
+        .route("/counters/{id}/call-number", post(staff::call_number))
+        .route("/counters/{id}/pause", post(staff::pause))
+        .route("/counters/{id}/resume", post(staff::resume))
+        .route("/counters/{id}/console", get(console::console))
+        .route("/board", get(console::board))
         .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
         .route("/queues", get(queues::list))
         .route("/events", get(queues::events))
@@ -92,6 +102,7 @@ pub fn app(state: SharedState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))
+        .merge(pages::router())
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -20,41 +20,44 @@ pub struct PageQuery {
     lang: Option<String>,
 }
 
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const REFRESH_S: u32 = 15;
-
-fn page(title: &str, lang: &str, body: &str, refresh: bool) -> String {
-    let refresh = if refresh { format!("<meta http-equiv=\"refresh\" content=\"{REFRESH_S}\">") } else { String::new() };
-    format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}<title>{title}</title>\
-<style>body{{font-family:system-ui,'Noto Sans',sans-serif;margin:0;padding:1.2rem;background:#f4f6f8;color:#111;font-size:1.2rem;line-height:1.45}}\
-main{{max-width:32rem;margin:0 auto;background:#fff;border-radius:14px;padding:1.4rem;box-shadow:0 1px 4px #0002}}\
-.center{{font-size:1rem;color:#334;margin:0 0 .6rem}}.label{{margin:.2rem 0 0;color:#445}}\
-.number{{font-size:4.5rem;font-weight:800;letter-spacing:.04em;margin:.1rem 0 .3rem;color:#0b3d91}}\
-.status{{font-size:1.5rem;font-weight:700;margin:.8rem 0}}.called{{background:#0a7a2f;color:#fff;padding:.8rem;border-radius:10px;font-size:2rem;text-align:center}}\
-.muted{{color:#555;font-size:1rem}}.offline{{border:2px dashed #a15c00;color:#7a4500;padding:.5rem;border-radius:8px}}\
-a{{color:#0b3d91}}</style></head><body><main>{body}</main></body></html>"
-    )
-}
 
 fn html(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+/// What the page shows of a ticket (text only: the template escapes it).
+struct Shown {
+    center: String,
+    your_number: &'static str,
+    number: String,
+    service: String,
+    area: String,
+    status: String,
+    called: bool,
+    wait: Option<String>,
+    offline: Option<&'static str>,
+    updates: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    lang: &'static str,
+    title: String,
+    refresh: bool,
+    refresh_s: u32,
+    ticket: Option<Shown>,
+    not_found: &'static str,
+    switch_href: &'static str,
+    switch_label: &'static str,
+}
+
+fn render_page(p: &TicketPage, status: StatusCode) -> Response {
+    match askama::Template::render(p) {
+        Ok(body) => html(status, body),
+        Err(e) => crate::error::AppError::Internal(format!("template: {e}")).into_response(),
+    }
 }
 
 /// Words of the page in one language.
@@ -69,7 +72,8 @@ struct Words {
     expired: &'static str,
     offline: &'static str,
     updates: fn(u32) -> String,
-    switch: &'static str,
+    switch_href: &'static str,
+    switch_label: &'static str,
     not_found_title: &'static str,
     not_found: &'static str,
 }
@@ -85,7 +89,8 @@ const VI: Words = Words {
     expired: "Số này đã hết hiệu lực (đã hết ngày làm việc).",
     offline: "Phiếu được cấp khi máy kiosk mất kết nối; số vẫn có hiệu lực.",
     updates: |s| format!("Trang tự cập nhật mỗi {s} giây."),
-    switch: "<a href=\"?lang=en\">English</a>",
+    switch_href: "?lang=en",
+    switch_label: "English",
     not_found_title: "Không tìm thấy phiếu",
     not_found: "Không tìm thấy phiếu số thứ tự này. Vui lòng kiểm tra lại mã QR trên phiếu.",
 };
@@ -101,62 +106,58 @@ const EN: Words = Words {
     expired: "This number has expired (the working day has ended).",
     offline: "Issued while the kiosk was offline; the number is valid.",
     updates: |s| format!("This page updates every {s} seconds."),
-    switch: "<a href=\"?lang=vi\">Tiếng Việt</a>",
+    switch_href: "?lang=vi",
+    switch_label: "Tiếng Việt",
     not_found_title: "Ticket not found",
     not_found: "No such queue ticket. Please check the QR code on your slip.",
 };
 
-fn render(w: &Words, lang: &str, center: &str, service: &str, area: &str, t: &TicketView) -> String {
-    let mut body = format!(
-        "<p class=\"center\">{}</p><p class=\"label\">{}</p><p class=\"number\" data-testid=\"number\">{}</p><p>{}<br><span class=\"muted\">{}</span></p>",
-        esc(center),
-        w.your_number,
-        esc(&t.number),
-        esc(service),
-        esc(area)
-    );
+fn shown(w: &Words, center: String, service: String, area: String, t: &TicketView) -> Shown {
+    let mut wait = None;
     let status = match t.status {
         TicketStatus::Waiting => match t.ahead {
-            Some(0) => format!("<p class=\"status\">{}</p>", w.next),
+            Some(0) => w.next.to_string(),
             Some(n) => {
-                let mut s = format!("<p class=\"status\">{}</p>", (w.ahead)(n));
-                if let Some(secs) = t.estimated_wait_s {
-                    s.push_str(&format!("<p>{}</p>", (w.wait)(secs.div_ceil(60).max(1))));
-                }
-                s
+                wait = t.estimated_wait_s.map(|secs| (w.wait)(secs.div_ceil(60).max(1)));
+                (w.ahead)(n)
             }
             None => String::new(),
         },
-        TicketStatus::Called => {
-            let counter = t.counter.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-            format!("<p class=\"called\">{}</p>", esc(&(w.go_to)(&counter)))
-        }
-        TicketStatus::Served => format!("<p class=\"status\">{}</p>", w.served),
-        TicketStatus::NoShow => format!("<p class=\"status\">{}</p>", w.no_show),
-        TicketStatus::Expired => format!("<p class=\"status\">{}</p>", w.expired),
+        TicketStatus::Called => (w.go_to)(&t.counter.as_ref().map(|c| c.name.clone()).unwrap_or_default()),
+        TicketStatus::Served => w.served.to_string(),
+        TicketStatus::NoShow => w.no_show.to_string(),
+        TicketStatus::Expired => w.expired.to_string(),
     };
-    body.push_str(&status);
-    if t.offline {
-        body.push_str(&format!("<p class=\"offline\">{}</p>", w.offline));
-    }
     let live = matches!(t.status, TicketStatus::Waiting | TicketStatus::Called);
-    if live {
-        body.push_str(&format!("<p class=\"muted\">{}</p>", (w.updates)(REFRESH_S)));
+    Shown {
+        center,
+        your_number: w.your_number,
+        number: t.number.clone(),
+        service,
+        area,
+        status,
+        called: t.status == TicketStatus::Called,
+        wait,
+        offline: t.offline.then_some(w.offline),
+        updates: live.then(|| (w.updates)(REFRESH_S)),
     }
-    body.push_str(&format!("<p class=\"muted\">{}</p>", w.switch));
-    page(&format!("{} – {}", t.number, w.your_number), lang, &body, live)
 }
 
 /// The ticket page.
 pub async fn ticket_page(State(state): State<SharedState>, Path(token): Path<String>, Query(q): Query<PageQuery>) -> Response {
     let (w, lang) = if q.lang.as_deref() == Some("en") { (&EN, "en") } else { (&VI, "vi") };
     Metrics::inc(&state.metrics.ticket_lookups);
-    let not_found = || {
-        html(
-            StatusCode::NOT_FOUND,
-            page(w.not_found_title, lang, &format!("<p class=\"status\">{}</p><p class=\"muted\">{}</p>", w.not_found, w.switch), false),
-        )
+    let page = |ticket: Option<Shown>, title: String, refresh: bool| TicketPage {
+        lang,
+        title,
+        refresh,
+        refresh_s: REFRESH_S,
+        ticket,
+        not_found: w.not_found,
+        switch_href: w.switch_href,
+        switch_label: w.switch_label,
     };
+    let not_found = || render_page(&page(None, w.not_found_title.to_string(), false), StatusCode::NOT_FOUND);
     let row = match state.pool.get().map_err(crate::error::AppError::from).and_then(|c| crate::tickets::by_token(&c, &token)) {
         Ok(Some(row)) => row,
         Ok(None) => return not_found(),
@@ -171,7 +172,9 @@ pub async fn ticket_page(State(state): State<SharedState>, Path(token): Path<Str
     let pick = |vi: &str, en: &Option<String>| if english { en.clone().unwrap_or_else(|| vi.to_string()) } else { vi.to_string() };
     let center = pick(&cat.center().name, &cat.center().name_en);
     let (service, area) = cat.service(&row.service_id).map(|s| (pick(&s.name, &s.name_en), s.area.clone())).unwrap_or_default();
-    html(StatusCode::OK, render(w, lang, &center, &service, &area, &view))
+    let live = matches!(view.status, TicketStatus::Waiting | TicketStatus::Called);
+    let title = format!("{} – {}", view.number, w.your_number);
+    render_page(&page(Some(shown(w, center, service, area, &view)), title, live), StatusCode::OK)
 }
 
 #[cfg(test)]
@@ -179,7 +182,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped() {
-        assert_eq!(esc("<b>\"Lan\" & 'Hà'</b>"), "&lt;b&gt;&quot;Lan&quot; &amp; &#39;Hà&#39;&lt;/b&gt;");
+    fn text_is_escaped_by_the_template() {
+        let p = TicketPage {
+            lang: "vi",
+            title: "t".into(),
+            refresh: false,
+            refresh_s: REFRESH_S,
+            ticket: Some(Shown {
+                center: "<b>\"Lan\" & 'Hà'</b>".into(),
+                your_number: VI.your_number,
+                number: "A001".into(),
+                service: "<script>x</script>".into(),
+                area: String::new(),
+                status: String::new(),
+                called: false,
+                wait: None,
+                offline: None,
+                updates: None,
+            }),
+            not_found: VI.not_found,
+            switch_href: VI.switch_href,
+            switch_label: VI.switch_label,
+        };
+        let html = askama::Template::render(&p).unwrap();
+        assert!(html.contains("&#60;b&#62;&#34;Lan&#34; &#38; &#39;Hà&#39;&#60;/b&#62;"), "{html}");
+        assert!(!html.contains("<b>") && !html.contains("<script>x"), "{html}");
     }
 }

@@ -14,6 +14,7 @@ use motcua_domain::api::{CounterRef, QueueState, QueuesResponse, RatingRequest, 
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::extract::{ApiJson, Auth};
+use super::session::Viewer;
 use crate::error::AppError;
 use crate::state::SharedState;
 use crate::tickets::{local_day, ts};
@@ -23,7 +24,7 @@ use crate::writer::{Command, Outcome};
 #[utoipa::path(get, path = "/api/v1/queues", tag = "queues",
     responses((status = 200, body = QueuesResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<SharedState>, auth: Auth) -> Result<Json<QueuesResponse>, AppError> {
+pub async fn list(State(state): State<SharedState>, auth: Viewer) -> Result<Json<QueuesResponse>, AppError> {
     let cat = auth.catalog(&state)?;
     let today = local_day(&cat, state.clock.now());
     let index = state.index.read().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
@@ -57,7 +58,7 @@ pub async fn list(State(state): State<SharedState>, auth: Auth) -> Result<Json<Q
 #[utoipa::path(get, path = "/api/v1/events", tag = "queues",
     responses((status = 200, description = "text/event-stream of QueueEvent", content_type = "text/event-stream")),
     security(("bearer" = [])))]
-pub async fn events(State(state): State<SharedState>, auth: Auth) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(State(state): State<SharedState>, auth: Viewer) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let center = auth.center;
     let stream = BroadcastStream::new(state.events.subscribe()).filter_map(move |msg| {
         let center = center.clone();
@@ -83,6 +84,7 @@ pub async fn rate(
     auth: Auth,
     ApiJson(req): ApiJson<RatingRequest>,
 ) -> Result<(StatusCode, Json<RatingResponse>), AppError> {
+    crate::writer::validate_rating(&req)?;
     match state.writer.run(Command::Rate { center: auth.center, req }).await? {
         Outcome::Rated(id) => Ok((StatusCode::CREATED, Json(RatingResponse { id }))),
         _ => Err(AppError::Internal("unexpected writer outcome".into())),

@@ -46,6 +46,7 @@ pub async fn issue(
     ApiJson(req): ApiJson<IssueTicketRequest>,
 ) -> Result<(StatusCode, Json<TicketResponse>), AppError> {
     let cat = auth.catalog(&state)?;
+    crate::writer::validate_issue(&req, state.clock.now())?;
     let offline = req.offline.is_some();
     let outcome = state.writer.run(Command::Issue { cat: cat.clone(), req, key }).await?;
     let Outcome::Ticket { row, created } = outcome else {
@@ -62,7 +63,7 @@ pub async fn issue(
     }
     let ticket = ticket_view(&state, &cat, &row)?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(TicketResponse { ticket })))
+    Ok((status, Json(TicketResponse { ticket, call_id: None })))
 }
 
 /// A ticket's status: position, people ahead, estimate, or the counter it was called to.
@@ -78,5 +79,5 @@ pub async fn get(State(state): State<SharedState>, auth: Auth, Path(token): Path
         by_token(&conn, &token)?
     };
     let row = row.filter(|r| r.center == auth.center).ok_or_else(|| AppError::code(ErrorCode::TicketNotFound))?;
-    Ok(Json(TicketResponse { ticket: ticket_view(&state, &cat, &row)? }))
+    Ok(Json(TicketResponse { ticket: ticket_view(&state, &cat, &row)?, call_id: None }))
 }

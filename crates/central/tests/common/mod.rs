@@ -45,7 +45,13 @@ impl Api {
         motcua_central::demo::seed_if_empty(&mut conn, ts(now)).expect("seed");
         drop(conn);
         let clock = Arc::new(FixedClock::new(ts(now)));
-        let config = Config { db: db.clone(), demo: true, lookup_limit_per_min, public_url: "http://central.test".into() };
+        let config = Config {
+            db: db.clone(),
+            demo: true,
+            lookup_limit_per_min,
+            public_url: "http://central.test".into(),
+            voice: Default::default(),
+        };
         let state = state::build(config, clock.clone()).expect("state");
         Self { app: motcua_central::app(state), clock, db, _dir: dir }
     }

@@ -1,0 +1,221 @@
+//! Issuing a ticket: idempotency, numbering, caps and opening hours.
+
+use jiff::Timestamp;
+use motcua_domain::api::IssueTicketRequest;
+use motcua_domain::dossier::DossierStatus;
+use motcua_domain::{ErrorCode, TicketStatus};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::Outcome;
+use crate::catalog::{CenterCatalog, hex};
+use crate::error::AppError;
+use crate::queue_rules::QueueIndex;
+use crate::tickets::{TicketRow, local_day, ts};
+
+fn request_hash(req: &IssueTicketRequest) -> Result<String, AppError> {
+    Ok(hex(&Sha256::digest(serde_json::to_vec(req)?)))
+}
+
+/// Kiosk-scoped offline numbers must never take the server's `A001` shape.
+fn valid_offline_number(n: &str) -> bool {
+    let b = n.as_bytes();
+    (3..=20).contains(&b.len()) && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-') && b.contains(&b'-')
+}
+
+/// Checks what can be checked without the database: the kiosk id, the
+/// kiosk's clock, the shape of an offline number and token, and the dossier
+/// code. Called by the handler before the request is queued; what depends on
+/// stored data (an idempotent retry, the catalog, caps) is the writer's.
+pub fn validate(req: &IssueTicketRequest, now: Timestamp) -> Result<(), AppError> {
+    if req.kiosk_id.trim().is_empty() || req.kiosk_id.len() > 64 {
+        return Err(AppError::invalid("kiosk_id must be 1 to 64 characters", "kiosk_id phải có từ 1 đến 64 ký tự"));
+    }
+    if let Some(issued_at) = req.issued_at
+        && issued_at.as_millisecond() > now.as_millisecond() + 5 * 60 * 1000
+    {
+        return Err(AppError::invalid(
+            "issued_at is in the future: check the kiosk's clock",
+            "issued_at ở tương lai: kiểm tra đồng hồ của máy kiosk",
+        ));
+    }
+    if let Some(off) = &req.offline {
+        if !valid_offline_number(&off.number) {
+            return Err(AppError::invalid("offline.number must be 3-20 of A-Z, 0-9 and '-', with a '-'", "Số ngoại tuyến không hợp lệ"));
+        }
+        if !motcua_domain::scan::is_ticket_token(&off.token) {
+            return Err(AppError::invalid(
+                "offline.token must be 22-64 URL-safe characters",
+                "Mã tra cứu của phiếu ngoại tuyến không hợp lệ",
+            ));
+        }
+    }
+    if let Some(code) = &req.dossier_code {
+        motcua_domain::DossierCodeRules::default().parse(code)?;
+    }
+    Ok(())
+}
+
+pub(super) fn issue(
+    tx: &Connection,
+    index: &mut QueueIndex,
+    cat: &CenterCatalog,
+    req: &IssueTicketRequest,
+    key: &str,
+    now: Timestamp,
+) -> Result<Outcome, AppError> {
+    let center = &cat.center().id;
+    let hash = request_hash(req)?;
+    let seen: Option<(String, String)> = tx
+        .prepare_cached("SELECT request_hash, ticket_id FROM idempotency WHERE center = ?1 AND key = ?2")?
+        .query_row(params![center, key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((seen_hash, ticket_id)) = seen {
+        if seen_hash != hash {
+            return Err(AppError::code(ErrorCode::IdempotencyKeyReused));
+        }
+        let row = crate::tickets::by_id(tx, &ticket_id)?
+            .ok_or_else(|| AppError::Internal(format!("idempotency row points at missing ticket {ticket_id}")))?;
+        return Ok(Outcome::Ticket { row, created: false });
+    }
+
+    let service = cat.service(&req.service_id).ok_or_else(|| AppError::code(ErrorCode::ServiceNotFound))?;
+    if let Some(p) = &req.priority
+        && !cat.has_priority(p)
+    {
+        return Err(AppError::code(ErrorCode::PriorityNotFound));
+    }
+    let issued_at = req.issued_at.unwrap_or(now);
+    let local = issued_at.to_zoned(cat.tz.clone()).datetime();
+    let day = local.date();
+    let today = local_day(cat, now);
+
+    let dossier_code = match service.kind {
+        motcua_domain::ServiceKind::Collect => Some(check_collectable(tx, center, req.dossier_code.as_deref())?),
+        motcua_domain::ServiceKind::Submit => match &req.dossier_code {
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "dossier_code is only for a collect-result service",
+                    "Chỉ dịch vụ nhận kết quả mới cần mã hồ sơ",
+                ));
+            }
+            None => None,
+        },
+    };
+
+    let (seq, number, token, offline) = match &req.offline {
+        Some(off) => (None, off.number.clone(), off.token.clone(), true),
+        None => {
+            let hours = cat.hours(&service.id);
+            if let Some(h) = hours
+                && !h.is_open(local)
+            {
+                let mut e = motcua_domain::ApiError::new(ErrorCode::ServiceClosed);
+                e.next_open_at = h.next_open(local).and_then(|d| d.to_zoned(cat.tz.clone()).ok()).map(|z| z.timestamp());
+                return Err(AppError::Api(Box::new(e)));
+            }
+            let last: u32 = tx
+                .prepare_cached("SELECT seq FROM tickets WHERE service_id = ?1 AND day = ?2 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1")?
+                .query_row(params![service.id, day.to_string()], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            if let Some(cap) = service.daily_cap
+                && last >= cap
+            {
+                let mut e = motcua_domain::ApiError::new(ErrorCode::DailyCapReached);
+                e.next_open_at = hours
+                    .and_then(|h| h.next_open_on_later_day(local))
+                    .and_then(|d| d.to_zoned(cat.tz.clone()).ok())
+                    .map(|z| z.timestamp());
+                return Err(AppError::Api(Box::new(e)));
+            }
+            let seq = last + 1;
+            (Some(seq), motcua_domain::ticket::ticket_number(&service.letter, seq), crate::tickets::new_token(), false)
+        }
+    };
+
+    let status = if day < today { TicketStatus::Expired } else { TicketStatus::Waiting };
+    let id = Uuid::now_v7();
+    let row = TicketRow {
+        id,
+        token,
+        center: center.clone(),
+        service_id: service.id.clone(),
+        day,
+        seq,
+        number,
+        priority: req.priority.clone(),
+        kiosk_id: req.kiosk_id.clone(),
+        issued_at_ms: issued_at.as_millisecond(),
+        status,
+        counter_id: None,
+        called_at_ms: None,
+        finished_at_ms: None,
+        dossier_code,
+        offline,
+        reserved_counter: None,
+        queue_service: None,
+    };
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO tickets (id, token, center, service_id, day, seq, number, priority, kiosk_id, issued_at,
+                                  received_at, status, dossier_code, offline)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(params![
+            row.id.to_string(),
+            row.token,
+            row.center,
+            row.service_id,
+            row.day.to_string(),
+            row.seq,
+            row.number,
+            row.priority,
+            row.kiosk_id,
+            row.issued_at_ms,
+            now.as_millisecond(),
+            row.status.as_str(),
+            row.dossier_code,
+            row.offline,
+        ]);
+    match inserted {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation && offline => {
+            return Err(AppError::invalid(
+                "this offline number or token is already used by another ticket",
+                "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.prepare_cached("INSERT INTO idempotency (center, key, request_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![center, key, hash, row.id.to_string(), now.as_millisecond()])?;
+    if status == TicketStatus::Waiting {
+        index.add_waiting(&row.service_id, day, row.priority.is_some(), row.key());
+    }
+    Ok(Outcome::Ticket { row, created: true })
+}
+
+/// A collect-result ticket needs a dossier of this center that is ready (status 9).
+fn check_collectable(tx: &Connection, center: &str, code: Option<&str>) -> Result<String, AppError> {
+    let code = code.ok_or_else(|| {
+        AppError::invalid("dossier_code is required to queue for a result", "Cần mã hồ sơ (trên giấy hẹn) để lấy số nhận kết quả")
+    })?;
+    let code = motcua_domain::DossierCodeRules::default().parse(code)?;
+    let found: Option<(u8, i64)> = tx
+        .prepare_cached("SELECT status, due_at FROM dossiers WHERE code = ?1 AND center = ?2")?
+        .query_row(params![code.as_str(), center], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (status, due_at) = found.ok_or_else(|| AppError::code(ErrorCode::DossierNotFound))?;
+    if DossierStatus::from_code(status) != Some(DossierStatus::ReadyToCollect) {
+        let mut e = motcua_domain::ApiError::new(ErrorCode::DossierNotReady);
+        e.due_at = Some(ts(due_at));
+        if DossierStatus::from_code(status) == Some(DossierStatus::HandedOver) {
+            e.message = "The result of this dossier has already been handed over.".into();
+            e.message_vi = "Kết quả của hồ sơ này đã được trả. Ông/bà không cần lấy số.".into();
+        }
+        return Err(AppError::Api(Box::new(e)));
+    }
+    Ok(code.to_string())
+}

@@ -1,0 +1,243 @@
+//! The single writer: every change goes through one thread that batches the
+//! requests waiting at that moment into one transaction and commits it with
+//! `synchronous=FULL` (one fsync for the batch) before anyone is answered.
+//! A ticket answered 201 is on disk; under load, 64 kiosks share one fsync.
+//! Each request runs inside its own savepoint, so one refusal never undoes
+//! another kiosk's ticket.
+
+//!
+//! Batching lives here; each command has its own file. What can be checked
+//! without the database is checked by pure `validate` functions that the
+//! handlers call before queueing, so the writer only sees well-formed requests.
+
+pub(crate) mod calls;
+mod dossier;
+mod issue;
+mod rating;
+
+use std::sync::{Arc, RwLock, mpsc};
+use std::thread;
+
+use jiff::Timestamp;
+use motcua_domain::DossierCode;
+use motcua_domain::api::{IssueTicketRequest, PutDossierRequest, RatingRequest};
+use motcua_domain::staff::TransferRequest;
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub use calls::{Actor, normalise_number};
+pub use dossier::validate as validate_dossier;
+pub use issue::validate as validate_issue;
+pub use rating::validate as validate_rating;
+
+use crate::catalog::{CatalogCache, CenterCatalog};
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::queue_rules::QueueIndex;
+use crate::tickets::TicketRow;
+
+/// A change to make.
+pub enum Command {
+    /// Issue a ticket (idempotent by `key`).
+    Issue { cat: Arc<CenterCatalog>, req: IssueTicketRequest, key: String },
+    /// A counter calls its next ticket.
+    CallNext { cat: Arc<CenterCatalog>, counter_id: String, actor: Actor },
+    /// A counter calls a given number out of order.
+    CallNumber { cat: Arc<CenterCatalog>, counter_id: String, number: String, reason: String, actor: Actor },
+    /// Serve, no-show or recall a called ticket.
+    Transition { cat: Arc<CenterCatalog>, token: String, action: Transition, actor: Actor },
+    /// Send a ticket to another service or counter.
+    Transfer { cat: Arc<CenterCatalog>, token: String, req: TransferRequest, actor: Actor },
+    /// Pause (true) or resume a counter.
+    Pause { cat: Arc<CenterCatalog>, counter_id: String, paused: bool, actor: Actor },
+    /// Write a dossier.
+    PutDossier { center: String, code: DossierCode, req: PutDossierRequest, actor: String },
+    /// Store a rating.
+    Rate { center: String, req: RatingRequest },
+    /// Anything else that must go through the one writer (accounts, sessions):
+    /// a function of the transaction; its result comes back as `Outcome::Done`.
+    Exec(Box<ExecFn>),
+}
+
+/// A function the writer runs inside the batch transaction.
+pub type ExecFn = dyn FnOnce(&Connection, Timestamp) -> Result<Box<dyn std::any::Any + Send>, AppError> + Send;
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Issue { .. } => "Issue",
+            Self::CallNext { .. } => "CallNext",
+            Self::CallNumber { .. } => "CallNumber",
+            Self::Transition { .. } => "Transition",
+            Self::Transfer { .. } => "Transfer",
+            Self::Pause { .. } => "Pause",
+            Self::PutDossier { .. } => "PutDossier",
+            Self::Rate { .. } => "Rate",
+            Self::Exec(_) => "Exec",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A staff action on a called ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Serve,
+    NoShow,
+    Recall,
+}
+
+/// What a change gave.
+pub enum Outcome {
+    /// A ticket; `created` is false when an idempotent retry found it.
+    Ticket { row: TicketRow, created: bool },
+    /// The ticket a counter called and the call's id, if anyone was waiting.
+    Called(Option<(TicketRow, Uuid)>),
+    /// A staff transition; a recall gives its call id.
+    Transitioned(TicketRow, Option<Uuid>),
+    /// A transferred ticket, and where it was.
+    Transferred {
+        /// The ticket as it is now.
+        row: TicketRow,
+        /// The service it waited in.
+        from_service: String,
+        /// The counter that had called it.
+        from_counter: Option<String>,
+    },
+    /// The counter is now paused (true) or open.
+    Paused(bool),
+    /// A dossier was written; `created` if it is new.
+    Dossier {
+        /// It is new.
+        created: bool,
+    },
+    /// A rating's id.
+    Rated(Uuid),
+    /// What an `Exec` function returned.
+    Done(Box<dyn std::any::Any + Send>),
+}
+
+type Job = (Command, oneshot::Sender<Result<Outcome, AppError>>);
+
+/// Sends commands to the writer thread.
+#[derive(Clone)]
+pub struct WriterHandle {
+    tx: mpsc::Sender<Job>,
+}
+
+impl WriterHandle {
+    /// Runs a command and waits until it is durable.
+    pub async fn run(&self, cmd: Command) -> Result<Outcome, AppError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send((cmd, reply)).map_err(|_| AppError::Internal("writer stopped".into()))?;
+        rx.await.map_err(|_| AppError::Internal("writer dropped a request".into()))?
+    }
+
+    /// Runs a function inside the writer's transaction (its own savepoint)
+    /// and waits until it is durable.
+    pub async fn exec<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, Timestamp) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let boxed: Box<ExecFn> = Box::new(move |tx, now| f(tx, now).map(|v| Box::new(v) as Box<dyn std::any::Any + Send>));
+        match self.run(Command::Exec(boxed)).await? {
+            Outcome::Done(any) => any.downcast::<T>().map(|b| *b).map_err(|_| AppError::Internal("exec returned another type".into())),
+            _ => Err(AppError::Internal("unexpected writer outcome".into())),
+        }
+    }
+}
+
+/// Largest batch in one transaction.
+const MAX_BATCH: usize = 1024;
+
+/// Starts the writer thread on its own connection.
+pub fn spawn(
+    conn: Connection,
+    index: Arc<RwLock<QueueIndex>>,
+    clock: Arc<dyn Clock>,
+    catalogs: Arc<CatalogCache>,
+) -> std::io::Result<WriterHandle> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    thread::Builder::new().name("motcua-writer".into()).spawn(move || {
+        let mut w = Writer { conn, index, clock };
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            w.run_batch(batch, &catalogs);
+        }
+    })?;
+    Ok(WriterHandle { tx })
+}
+
+struct Writer {
+    conn: Connection,
+    index: Arc<RwLock<QueueIndex>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Writer {
+    fn run_batch(&mut self, batch: Vec<Job>, catalogs: &CatalogCache) {
+        let now = self.clock.now();
+        let mut replies = Vec::with_capacity(batch.len());
+        let committed = (|| -> Result<(), AppError> {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut index = self.index.write().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
+            for (cmd, reply) in batch {
+                tx.prepare_cached("SAVEPOINT job")?.execute([])?;
+                let result = apply(&tx, &mut index, cmd, now);
+                if result.is_err() {
+                    tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
+                }
+                tx.prepare_cached("RELEASE job")?.execute([])?;
+                replies.push((reply, result));
+            }
+            drop(index);
+            tx.commit()?;
+            Ok(())
+        })();
+        match committed {
+            Ok(()) => {
+                for (reply, result) in replies {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "batch commit failed; nothing in it was acknowledged");
+                // The index may hold changes that were rolled back: rebuild it.
+                match crate::tickets::rebuild_index(&self.conn, &catalogs.current(), now) {
+                    Ok(fresh) => {
+                        if let Ok(mut ix) = self.index.write() {
+                            *ix = fresh;
+                        }
+                    }
+                    Err(e) => tracing::error!(error = %e, "queue index rebuild failed"),
+                }
+                for (reply, _) in replies {
+                    let _ = reply.send(Err(AppError::Internal("commit failed".into())));
+                }
+            }
+        }
+    }
+}
+
+fn apply(tx: &Connection, index: &mut QueueIndex, cmd: Command, now: Timestamp) -> Result<Outcome, AppError> {
+    match cmd {
+        Command::Issue { cat, req, key } => issue::issue(tx, index, &cat, &req, &key, now),
+        Command::CallNext { cat, counter_id, actor } => calls::call_next(tx, index, &cat, &counter_id, &actor, now),
+        Command::CallNumber { cat, counter_id, number, reason, actor } => {
+            calls::call_number(tx, index, &cat, &counter_id, &number, &reason, &actor, now)
+        }
+        Command::Transition { cat, token, action, actor } => calls::transition(tx, index, &cat, &token, action, &actor, now),
+        Command::Transfer { cat, token, req, actor } => calls::transfer(tx, index, &cat, &token, &req, &actor, now),
+        Command::Pause { cat, counter_id, paused, actor } => calls::pause(tx, index, &cat, &counter_id, paused, &actor, now),
+        Command::Exec(f) => f(tx, now).map(Outcome::Done),
+        Command::PutDossier { center, code, req, actor } => dossier::put_dossier(tx, &center, &code, &req, &actor, now),
+        Command::Rate { center, req } => rating::rate(tx, &center, &req, now),
+    }
+}
