@@ -172,6 +172,14 @@ mod tests {
     }
 
     #[test]
+    fn docs_voice_md_has_a_table_row_for_every_clip() {
+        let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/voice.md"));
+        let rows: Vec<&str> =
+            doc.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split_once(".ogg` |")).map(|(name, _)| name).collect();
+        assert_eq!(rows, CLIP_NAMES);
+    }
+
+    #[test]
     fn every_name_the_words_use_is_in_the_set() {
         for n in 0..=super::super::MAX_SPOKEN_NUMBER {
             for w in super::super::vietnamese_number_words(n).unwrap() {
