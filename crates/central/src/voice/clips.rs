@@ -172,6 +172,12 @@ mod tests {
     }
 
     #[test]
+    fn a_clip_set_can_be_shared_between_request_handlers() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<ClipSet>();
+    }
+
+    #[test]
     fn docs_voice_md_has_a_table_row_for_every_clip() {
         let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/voice.md"));
         let rows: Vec<&str> =
