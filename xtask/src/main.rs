@@ -10,8 +10,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 
-/// Debian packages to build the workspace (Tauri 2 with WebKitGTK 4.1).
-const BUILD_PACKAGES: &[&str] = &["build-essential", "pkg-config", "libssl-dev", "libwebkit2gtk-4.1-dev", "librsvg2-dev"];
+/// Debian packages to build the workspace (Tauri 2 with WebKitGTK 4.1; cmake builds the bundled libopus for voice calls).
+const BUILD_PACKAGES: &[&str] = &["build-essential", "pkg-config", "libssl-dev", "libwebkit2gtk-4.1-dev", "librsvg2-dev", "cmake"];
 /// Debian packages the tests use: a display, the WebKit driver, QR and PDF decoders, a print spooler, fonts.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
@@ -23,6 +23,9 @@ const TEST_PACKAGES: &[&str] = &[
     "cups-client",
     "printer-driver-cups-pdf",
     "fonts-noto-core",
+    // Voice calls: sox's statistics and opus-tools' reference decoder check the assembled announcement.
+    "sox",
+    "opus-tools",
 ];
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).

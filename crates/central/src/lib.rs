@@ -16,6 +16,7 @@ pub mod queue_rules;
 pub mod state;
 pub mod tickets;
 pub mod tokens;
+pub mod voice;
 pub mod writer;
 
 pub use http::app;
