@@ -87,6 +87,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub limiter: RateLimiter,
     pub dossier_rules: DossierCodeRules,
+    /// The voice clips calls are spoken with.
+    pub voice: crate::voice::ClipSet,
+    /// How calls are spoken.
+    pub voice_options: crate::voice::VoiceOptions,
 }
 
 /// The state as routers hold it.
@@ -95,6 +99,13 @@ pub type SharedState = Arc<AppState>;
 /// Builds the state over a migrated database: loads catalogs, rebuilds the
 /// queue index, starts the writer.
 pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, String> {
+    let voice = crate::voice::ClipSet::load(config.voice.dir.as_deref()).map_err(|e| e.to_string())?;
+    let replaced = voice.replaced();
+    if !replaced.is_empty() {
+        tracing::info!(clips = %replaced.join(", "), "voice clips replaced by the center's recordings");
+    }
+    let voice_options = crate::voice::VoiceOptions { repeat: config.voice.repeat, english: config.voice.english, ..Default::default() };
+    voice_options.validate().map_err(|e| e.to_string())?;
     let writer_conn = crate::db::open_and_migrate(&config.db).map_err(|e| e.to_string())?;
     let pool = Arc::new(ReadPool::new(&config.db));
     let catalogs = {
@@ -122,6 +133,8 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         clock,
         limiter: RateLimiter::default(),
         dossier_rules: DossierCodeRules::default(),
+        voice,
+        voice_options,
     }))
 }
 

@@ -10,6 +10,7 @@ pub mod queues;
 pub mod session;
 pub mod staff;
 pub mod tickets;
+pub mod voice;
 
 use std::time::Instant;
 
@@ -37,7 +38,7 @@ pub const MAX_BODY: usize = 64 * 1024;
     paths(
         health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, queues::list,
         queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
-        staff::transfer, staff::pause, staff::resume, console::console, console::board
+        staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement
     ),
     modifiers(&BearerAuth)
 )]
@@ -95,6 +96,7 @@ pub fn app(state: SharedState) -> Router {
         .route("/counters/{id}/resume", post(staff::resume))
         .route("/counters/{id}/console", get(console::console))
         .route("/board", get(console::board))
+        .route("/announcements/{call_id}", get(voice::announcement))
         .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
         .route("/queues", get(queues::list))
         .route("/events", get(queues::events))
@@ -103,6 +105,7 @@ pub fn app(state: SharedState) -> Router {
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))
         .merge(pages::router())
+        .route("/am-thanh/{file}", get(voice::clip))
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
