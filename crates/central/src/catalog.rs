@@ -16,11 +16,13 @@ use crate::db::ReadPool;
 /// One center's catalog, ready to serve.
 #[derive(Debug)]
 pub struct CenterCatalog {
+    /// The center's agencies, fields, procedures, services, counters and priority categories.
     pub catalog: Catalog,
     /// `GET /api/v1/catalog` body.
     pub json: Arc<[u8]>,
     /// Strong ETag of `json`.
     pub etag: String,
+    /// The center's time zone: days, due dates and opening hours are local to it.
     pub tz: TimeZone,
     hours: HashMap<String, OpeningHours>,
 }
@@ -55,7 +57,9 @@ impl CenterCatalog {
 /// All centers' catalogs and the version they were loaded at.
 #[derive(Debug, Default)]
 pub struct Catalogs {
+    /// The stored catalog version these were loaded at; an import changes it.
     pub version: String,
+    /// Each center's catalog, by center id.
     pub centers: HashMap<String, Arc<CenterCatalog>>,
 }
 
@@ -74,14 +78,37 @@ impl Catalogs {
 /// Errors while loading a catalog back from the database.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The database could not be read.
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+    /// A stored entry's JSON no longer matches its type.
     #[error("stored catalog entry {kind} {id} is unreadable: {source}")]
-    Entry { kind: String, id: String, source: serde_json::Error },
+    Entry {
+        /// The entry's kind: center, agency, field, procedure, service, counter or priority.
+        kind: String,
+        /// The entry's id within its center.
+        id: String,
+        /// Why its JSON did not parse.
+        source: serde_json::Error,
+    },
+    /// A center names a time zone the bundled database does not know.
     #[error("center {center}: unknown time zone {tz}")]
-    TimeZone { center: String, tz: String },
+    TimeZone {
+        /// The center's id.
+        center: String,
+        /// The zone as the catalog spells it.
+        tz: String,
+    },
+    /// A service's opening hours do not parse.
     #[error("center {center}, service {service}: {source}")]
-    Hours { center: String, service: String, source: motcua_domain::hours::HoursError },
+    Hours {
+        /// The center's id.
+        center: String,
+        /// The service's id.
+        service: String,
+        /// What is wrong with the hours.
+        source: motcua_domain::hours::HoursError,
+    },
 }
 
 /// The stored catalog version (changes on every import).

@@ -17,19 +17,27 @@ pub const FORMAT: u32 = 1;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
+    /// The format the file was written for; only [`FORMAT`] is accepted.
     pub format: u32,
+    /// The centers whose catalogs this file replaces.
     #[serde(default)]
     pub centers: Vec<Center>,
+    /// Who is called ahead of ordinary tickets (elderly, disabled, …), per center.
     #[serde(default)]
     pub priority_categories: Vec<PriorityCategory>,
+    /// The agencies that receive dossiers at each center.
     #[serde(default)]
     pub agencies: Vec<Agency>,
+    /// The fields that group each agency's procedures.
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// The procedures citizens apply for, with documents, fees and processing times.
     #[serde(default)]
     pub procedures: Vec<Procedure>,
+    /// The queues a kiosk issues tickets for, each with its letter and hours.
     #[serde(default)]
     pub services: Vec<Service>,
+    /// The counters that call tickets, and the services each one serves.
     #[serde(default)]
     pub counters: Vec<Counter>,
     /// Demo dossiers, loaded only by `--demo`.
@@ -41,15 +49,24 @@ pub struct CatalogFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoDossier {
+    /// The center that received the dossier.
     pub center: String,
+    /// The dossier code printed on the receipt, as a citizen types or scans it.
     pub code: String,
+    /// The procedure's id in the same file.
     pub procedure: String,
+    /// The citizen who applied, as printed on the receipt.
     pub applicant_name: String,
+    /// The national status code now (1..10).
     pub status: u8,
+    /// How many days before seeding it was received.
     pub received_days_ago: i64,
+    /// Days from seeding to its due date; negative when already overdue.
     pub due_in_days: i64,
+    /// Where the citizen collects the result, when the status says so.
     #[serde(default)]
     pub collect_at: Option<String>,
+    /// The steps it went through, oldest first.
     #[serde(default)]
     pub history: Vec<DemoHistory>,
 }
@@ -58,11 +75,16 @@ pub struct DemoDossier {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoHistory {
+    /// How many days before seeding the step happened.
     pub days_ago: i64,
+    /// The national status code the step moved the dossier to (1..10).
     pub status: u8,
+    /// The office that took the step.
     pub unit: String,
+    /// The officer who took it, if the history names one.
     #[serde(default)]
     pub actor: Option<String>,
+    /// What the officer wrote, shown to the citizen.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -70,12 +92,16 @@ pub struct DemoHistory {
 /// Why a catalog file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogFileError {
+    /// The text is not TOML, or not shaped like a catalog.
     #[error("the file is not valid TOML for a catalog: {0}")]
     Parse(String),
+    /// Every validation error, each with its place in the file.
     #[error("the catalog has {} error(s):\n  {}", .0.len(), .0.join("\n  "))]
     Invalid(Vec<String>),
+    /// The database refused the import; nothing of it was kept.
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
+    /// An entry could not be stored as JSON.
     #[error("cannot encode the catalog: {0}")]
     Encode(#[from] serde_json::Error),
 }
@@ -284,11 +310,17 @@ pub fn existing_centers(conn: &Connection) -> Result<HashSet<String>, rusqlite::
 /// What an import changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Centers whose catalog was replaced.
     pub centers: usize,
+    /// Agencies written.
     pub agencies: usize,
+    /// Fields written.
     pub fields: usize,
+    /// Procedures written.
     pub procedures: usize,
+    /// Services (queues) written.
     pub services: usize,
+    /// Counters written.
     pub counters: usize,
 }
 

@@ -12,14 +12,36 @@ const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql"), inclu
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// The file could not be opened, or its pragmas not set.
     #[error("database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A migration failed; it was rolled back, and the schema stays at the one before.
     #[error("database migration {number}: {source}")]
-    Migrate { number: usize, source: rusqlite::Error },
+    Migrate {
+        /// The migration's number (its file's prefix).
+        number: usize,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The schema is newer than this server: refuse rather than guess at it.
     #[error("database {path} was written by a newer server (schema {found}, this server knows {known})")]
-    TooNew { path: PathBuf, found: i64, known: usize },
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version in the file.
+        found: i64,
+        /// The last migration this server has.
+        known: usize,
+    },
+    /// A query failed.
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+    /// A thread panicked while holding the read pool's lock.
     #[error("a database lock was poisoned by a panic")]
     Poisoned,
 }

@@ -8,8 +8,10 @@ use motcua_domain::{ApiError, ErrorBody, ErrorCode};
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A refusal the client is told about, with its stable code and messages.
     #[error("{}: {}", .0.code.as_str(), .0.message)]
     Api(Box<ApiError>),
+    /// A fault on our side: logged in full, answered only as `internal`.
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -9,17 +9,29 @@ const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 
 /// The server's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
+    /// Requests answered, on every path (`motcua_http_requests_total`).
     pub http_requests: AtomicU64,
+    /// Requests answered with a 4xx status (`motcua_http_client_errors_total`).
     pub http_errors_4xx: AtomicU64,
+    /// Requests answered with a 5xx status (`motcua_http_server_errors_total`).
     pub http_errors_5xx: AtomicU64,
+    /// Tickets created and on disk (`motcua_tickets_issued_total`).
     pub tickets_issued: AtomicU64,
+    /// Tickets a kiosk issued while offline and delivered later (`motcua_tickets_issued_offline_total`).
     pub tickets_issued_offline: AtomicU64,
+    /// Idempotent retries answered with the ticket already issued (`motcua_ticket_retries_total`).
     pub ticket_retries: AtomicU64,
+    /// Ticket status lookups, from the API and the phone page (`motcua_ticket_lookups_total`).
     pub ticket_lookups: AtomicU64,
+    /// Dossier status lookups (`motcua_dossier_lookups_total`).
     pub dossier_lookups: AtomicU64,
+    /// Dossier lookups for a code that does not exist (`motcua_dossier_lookup_misses_total`).
     pub dossier_lookup_misses: AtomicU64,
+    /// Dossier lookups refused because the text is not a dossier code (`motcua_dossier_lookup_invalid_total`).
     pub dossier_lookup_invalid: AtomicU64,
+    /// Dossier lookups refused by the rate limit (`motcua_dossier_lookup_limited_total`).
     pub dossier_lookup_limited: AtomicU64,
+    /// Tickets called to counters, recalls included (`motcua_calls_total`).
     pub calls: AtomicU64,
     latency_buckets: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,

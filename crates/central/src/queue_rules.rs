@@ -19,8 +19,11 @@ pub type Key = (i64, u128);
 /// One service's waiting tickets of one day.
 #[derive(Debug, Clone, Default)]
 pub struct DayQueue {
+    /// The numbering day it holds; a queue of another day is emptied before use.
     pub day: Option<Date>,
+    /// Waiting priority tickets, sorted by key.
     pub priority: Vec<Key>,
+    /// Waiting ordinary tickets, sorted by key.
     pub normal: Vec<Key>,
 }
 
@@ -34,9 +37,13 @@ impl DayQueue {
 /// Who a counter is serving now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServingAt {
+    /// The called ticket's id.
     pub ticket_id: String,
+    /// Its number as boards show it (`B012`).
     pub number: String,
+    /// The service it was called from, whose service time it adds to when served.
     pub service_id: String,
+    /// When it was called, in Unix milliseconds.
     pub called_at_ms: i64,
 }
 

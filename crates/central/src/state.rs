@@ -19,6 +19,7 @@ use crate::writer::WriterHandle;
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The SQLite file, already migrated; the writer and the read pool open it.
     pub db: PathBuf,
     /// Accept the demo tokens `demo-kiosk` and `demo-staff`.
     pub demo: bool,
@@ -77,15 +78,25 @@ impl RateLimiter {
 
 /// Everything a request handler can reach.
 pub struct AppState {
+    /// The settings the server was started with.
     pub config: Config,
+    /// Read connections; every change goes through `writer` instead.
     pub pool: Arc<ReadPool>,
+    /// Every center's catalog, reloaded after a `catalog import`.
     pub catalogs: Arc<CatalogCache>,
+    /// Today's waiting tickets and counters, mirrored from the database.
     pub index: Arc<RwLock<QueueIndex>>,
+    /// The single writer thread that makes changes durable.
     pub writer: WriterHandle,
+    /// Calls and queue changes for boards, consoles and kiosks (server-sent events).
     pub events: broadcast::Sender<QueueEvent>,
+    /// Counters for `/metrics`.
     pub metrics: Metrics,
+    /// The time source; tests set it to a fixed instant.
     pub clock: Arc<dyn Clock>,
+    /// The per-token budget of dossier lookups.
     pub limiter: RateLimiter,
+    /// How a typed or scanned dossier code is parsed and checked.
     pub dossier_rules: DossierCodeRules,
     /// The voice clips calls are spoken with.
     pub voice: crate::voice::ClipSet,

@@ -14,21 +14,37 @@ use crate::queue_rules::{Key, QueueIndex};
 /// A ticket as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketRow {
+    /// UUIDv7, so ids sort by creation; its bits break ties in the queue order.
     pub id: Uuid,
+    /// The unguessable lookup token in the ticket's QR code.
     pub token: String,
+    /// The center that issued it.
     pub center: String,
+    /// The service it was issued for; its number's letter comes from it.
     pub service_id: String,
+    /// The local numbering day: numbers restart at the center's midnight.
     pub day: Date,
+    /// Its place in the service's numbering that day; `None` for a ticket numbered offline by a kiosk.
     pub seq: Option<u32>,
+    /// The number printed and called (`B012`).
     pub number: String,
+    /// The priority category the citizen chose, if any.
     pub priority: Option<String>,
+    /// The kiosk that printed it.
     pub kiosk_id: String,
+    /// When the kiosk issued it, in Unix milliseconds; orders the queue.
     pub issued_at_ms: i64,
+    /// Where it stands as stored (a waiting ticket of a past day is shown expired).
     pub status: TicketStatus,
+    /// The counter that called it last.
     pub counter_id: Option<String>,
+    /// When it was last called, in Unix milliseconds.
     pub called_at_ms: Option<i64>,
+    /// When it was served or marked absent, in Unix milliseconds.
     pub finished_at_ms: Option<i64>,
+    /// The dossier whose result a collect-result ticket is for.
     pub dossier_code: Option<String>,
+    /// Issued while the kiosk could not reach the server, and delivered later.
     pub offline: bool,
     /// A transfer sent it to this counter, which calls it before its queues.
     pub reserved_counter: Option<String>,

@@ -137,7 +137,7 @@ pub async fn console(
         },
         None => None,
     };
-    Ok(Json(ConsoleResponse { counter: counter_view(&state, &cat, counter)?, current, services, now }))
+    Ok(Json(ConsoleResponse { counter: counter_view(&state, counter)?, current, services, now }))
 }
 
 /// The last calls of today in a center, newest first.
@@ -184,7 +184,7 @@ pub async fn board(State(state): State<SharedState>, viewer: Viewer) -> Result<J
     let now = state.clock.now();
     let today = local_day(&cat, now);
     let calls = recent_calls(&state, &cat, CALLS_SHOWN)?;
-    let counters = cat.catalog.counters.iter().map(|c| counter_view(&state, &cat, c)).collect::<Result<Vec<_>, _>>()?;
+    let counters = cat.catalog.counters.iter().map(|c| counter_view(&state, c)).collect::<Result<Vec<_>, _>>()?;
     let queues = {
         let index = state.index.read().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
         cat.catalog

@@ -20,8 +20,11 @@ pub const DEMO_CENTER: &str = "vp-tinh";
 /// Who is calling: from `Authorization: Bearer TOKEN`.
 #[derive(Debug, Clone)]
 pub struct Auth {
+    /// What the token may do.
     pub role: Role,
+    /// The center the token belongs to; it sees nothing of another.
     pub center: String,
+    /// The name given at `token create` (`kiosk-sanh-1`), recorded as the actor.
     pub name: String,
     /// Hash of the token, the key of its rate-limit budget.
     pub token_hash: String,

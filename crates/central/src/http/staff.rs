@@ -39,7 +39,7 @@ fn announce(state: &SharedState, cat: &CenterCatalog, row: &TicketRow, recall: b
 }
 
 /// The state of one counter (paused, serving) as boards and consoles show it.
-pub fn counter_view(state: &SharedState, cat: &CenterCatalog, counter: &motcua_domain::Counter) -> Result<CounterView, AppError> {
+pub fn counter_view(state: &SharedState, counter: &motcua_domain::Counter) -> Result<CounterView, AppError> {
     let index = state.index.read().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
     Ok(CounterView {
         counter: counter_ref(counter),
@@ -53,7 +53,7 @@ pub fn counter_view(state: &SharedState, cat: &CenterCatalog, counter: &motcua_d
 /// refresh on queue changes) that its services' queues did.
 fn counter_changed(state: &SharedState, cat: &CenterCatalog, counter_id: &str) {
     let Some(counter) = cat.counter(counter_id) else { return };
-    if let Ok(view) = counter_view(state, cat, counter) {
+    if let Ok(view) = counter_view(state, counter) {
         let _ = state.events.send(QueueEvent::CounterChanged {
             center: cat.center().id.clone(),
             counter: view.counter,
@@ -220,7 +220,7 @@ async fn set_paused(state: SharedState, officer: Officer, id: String, paused: bo
         Outcome::Paused(_) => {
             counter_changed(&state, &cat, &id);
             let counter = cat.counter(&id).ok_or_else(|| AppError::code(ErrorCode::CounterNotFound))?;
-            Ok(Json(counter_view(&state, &cat, counter)?))
+            Ok(Json(counter_view(&state, counter)?))
         }
         _ => Err(AppError::Internal("unexpected writer outcome".into())),
     }

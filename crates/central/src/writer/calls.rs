@@ -176,6 +176,8 @@ pub fn normalise_number(input: &str) -> String {
     }
 }
 
+// Same shape as the other staff commands (transaction, index, catalog, request, actor, clock).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn call_number(
     tx: &Connection,
     index: &mut QueueIndex,

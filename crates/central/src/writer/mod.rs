@@ -40,21 +40,87 @@ use crate::tickets::TicketRow;
 /// A change to make.
 pub enum Command {
     /// Issue a ticket (idempotent by `key`).
-    Issue { cat: Arc<CenterCatalog>, req: IssueTicketRequest, key: String },
+    Issue {
+        /// The kiosk's center, with the service's hours and daily cap.
+        cat: Arc<CenterCatalog>,
+        /// What the kiosk asked for, already validated.
+        req: IssueTicketRequest,
+        /// The `Idempotency-Key`: a retry with it gets the same ticket.
+        key: String,
+    },
     /// A counter calls its next ticket.
-    CallNext { cat: Arc<CenterCatalog>, counter_id: String, actor: Actor },
+    CallNext {
+        /// The counter's center.
+        cat: Arc<CenterCatalog>,
+        /// The counter that calls.
+        counter_id: String,
+        /// Who calls; must be assigned to the counter.
+        actor: Actor,
+    },
     /// A counter calls a given number out of order.
-    CallNumber { cat: Arc<CenterCatalog>, counter_id: String, number: String, reason: String, actor: Actor },
+    CallNumber {
+        /// The counter's center.
+        cat: Arc<CenterCatalog>,
+        /// The counter that calls.
+        counter_id: String,
+        /// The number as typed at the console (`B12` finds `B012`).
+        number: String,
+        /// Why it is called out of order, kept with the call.
+        reason: String,
+        /// Who calls; must be assigned to the counter.
+        actor: Actor,
+    },
     /// Serve, no-show or recall a called ticket.
-    Transition { cat: Arc<CenterCatalog>, token: String, action: Transition, actor: Actor },
+    Transition {
+        /// The ticket's center.
+        cat: Arc<CenterCatalog>,
+        /// The ticket's lookup token.
+        token: String,
+        /// What happens to it.
+        action: Transition,
+        /// Who acts; must be assigned to the counter that called it.
+        actor: Actor,
+    },
     /// Send a ticket to another service or counter.
-    Transfer { cat: Arc<CenterCatalog>, token: String, req: TransferRequest, actor: Actor },
+    Transfer {
+        /// The ticket's center.
+        cat: Arc<CenterCatalog>,
+        /// The ticket's lookup token.
+        token: String,
+        /// Where it goes.
+        req: TransferRequest,
+        /// Who sends it; must be assigned to the counter that called it.
+        actor: Actor,
+    },
     /// Pause (true) or resume a counter.
-    Pause { cat: Arc<CenterCatalog>, counter_id: String, paused: bool, actor: Actor },
+    Pause {
+        /// The counter's center.
+        cat: Arc<CenterCatalog>,
+        /// The counter to pause or resume.
+        counter_id: String,
+        /// True to pause (Tạm nghỉ), false to resume.
+        paused: bool,
+        /// Who acts; must be assigned to the counter.
+        actor: Actor,
+    },
     /// Write a dossier.
-    PutDossier { center: String, code: DossierCode, req: PutDossierRequest, actor: String },
+    PutDossier {
+        /// The center that received the dossier.
+        center: String,
+        /// Its dossier code, already parsed.
+        code: DossierCode,
+        /// Its procedure, applicant, status and due date; a new status adds a history step.
+        req: PutDossierRequest,
+        /// The token's name, recorded with the change.
+        actor: String,
+    },
     /// Store a rating.
-    Rate { center: String, req: RatingRequest },
+    Rate {
+        /// The center whose kiosk took the rating.
+        center: String,
+        /// The rating, already validated.
+        req: RatingRequest,
+    },
     /// Anything else that must go through the one writer (accounts, sessions):
     /// a function of the transaction; its result comes back as `Outcome::Done`.
     Exec(Box<ExecFn>),
@@ -83,15 +149,23 @@ impl std::fmt::Debug for Command {
 /// A staff action on a called ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
+    /// The citizen was served; the counter is free.
     Serve,
+    /// The citizen did not come (vắng mặt); the number can still be called out of order.
     NoShow,
+    /// Call the same ticket again, on the board and in the voice.
     Recall,
 }
 
 /// What a change gave.
 pub enum Outcome {
     /// A ticket; `created` is false when an idempotent retry found it.
-    Ticket { row: TicketRow, created: bool },
+    Ticket {
+        /// The ticket as stored.
+        row: TicketRow,
+        /// False when an idempotent retry found the ticket already issued.
+        created: bool,
+    },
     /// The ticket a counter called and the call's id, if anyone was waiting.
     Called(Option<(TicketRow, Uuid)>),
     /// A staff transition; a recall gives its call id.
