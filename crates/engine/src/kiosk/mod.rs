@@ -1,6 +1,8 @@
 //! The `Kiosk` facade: the only API the UI (and `kioskctl`) uses.
 
+mod feed;
 mod state;
+mod sync;
 mod tickets;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -18,11 +20,11 @@ use crate::client::{CentralClient, Retry};
 use crate::config::Config;
 use crate::error::EngineError;
 use crate::printer::{Printer, PrinterState, PrinterStatus};
+use crate::slip;
 use crate::store::Store;
 use crate::types::{
     KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };
-use crate::{feed, slip, sync};
 pub(crate) use state::Inner;
 use state::{CatalogState, Health};
 

@@ -2,7 +2,7 @@
 //! settings. One transaction per state change, `synchronous=FULL`, so what
 //! was committed survives a power cut or `kill -9`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use jiff::Timestamp;
@@ -83,7 +83,6 @@ pub struct OfflineDraft {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
-    path: PathBuf,
 }
 
 fn now_ms() -> i64 {
@@ -107,12 +106,7 @@ impl Store {
             tx.pragma_update(None, "user_version", i + 1)?;
             tx.commit()?;
         }
-        Ok(Store { conn: Mutex::new(conn), path })
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Store { conn: Mutex::new(conn) })
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {
@@ -140,16 +134,6 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>, EngineError> {
         let conn = self.lock()?;
         Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
-    /// Sets a setting.
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), EngineError> {
-        let conn = self.lock()?;
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
     }
 
     /// Journals a ticket the server issued (print state pending).

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use motcua_domain::api::QueueEvent;
 
+use super::Inner;
 use crate::client::Retry;
-use crate::kiosk::Inner;
 use crate::types::KioskEvent;
 
 /// Queues are polled this often even while the stream works.

@@ -10,9 +10,9 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use motcua_domain::ErrorCode;
 
+use super::Inner;
 use crate::client::Retry;
 use crate::error::EngineError;
-use crate::kiosk::Inner;
 use crate::types::SyncReport;
 
 /// Rows read per batch.
