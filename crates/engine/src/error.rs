@@ -64,6 +64,19 @@ pub enum EngineError {
     /// The local store failed.
     #[error("local store: {0}")]
     Store(String),
+    /// The local store was written by a newer kiosk: opening it could lose data.
+    #[error(
+        "local store {path} was written by a newer kiosk (schema {found}, this kiosk knows {known}): \
+         install the newer kiosk, or move the file away to start an empty store"
+    )]
+    StoreTooNew {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// Its `PRAGMA user_version`.
+        found: i64,
+        /// The migrations this build has.
+        known: usize,
+    },
     /// A bug or an unexpected answer.
     #[error("internal: {0}")]
     Internal(String),
@@ -106,6 +119,7 @@ impl EngineError {
             Self::InvalidInput(_) => "invalid_request",
             Self::Printer(e) => e.code(),
             Self::Store(_) => "store",
+            Self::StoreTooNew { .. } => "store_too_new",
             Self::Internal(_) => "internal",
         }
     }
@@ -131,7 +145,9 @@ impl EngineError {
             Self::CatalogUnavailable => "Máy chưa tải được danh mục dịch vụ. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_vi().to_owned(),
             Self::Printer(e) => e.message_vi().to_owned(),
-            Self::Store(_) | Self::Internal(_) => "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
+                "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned()
+            }
         }
     }
 
@@ -156,7 +172,9 @@ impl EngineError {
             Self::CatalogUnavailable => "The list of services has not been loaded yet. Please ask a staff member.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_en().to_owned(),
             Self::Printer(e) => e.message_en().to_owned(),
-            Self::Store(_) | Self::Internal(_) => "The kiosk has a problem. Please ask a staff member.".to_owned(),
+            Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
+                "The kiosk has a problem. Please ask a staff member.".to_owned()
+            }
         }
     }
 
