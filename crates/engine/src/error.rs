@@ -77,6 +77,9 @@ pub enum EngineError {
         /// The migrations this build has.
         known: usize,
     },
+    /// The admin PIN did not match.
+    #[error("wrong admin PIN")]
+    AdminPinWrong,
     /// A bug or an unexpected answer.
     #[error("internal: {0}")]
     Internal(String),
@@ -120,6 +123,7 @@ impl EngineError {
             Self::Printer(e) => e.code(),
             Self::Store(_) => "store",
             Self::StoreTooNew { .. } => "store_too_new",
+            Self::AdminPinWrong => "admin_pin_wrong",
             Self::Internal(_) => "internal",
         }
     }
@@ -145,6 +149,7 @@ impl EngineError {
             Self::CatalogUnavailable => "Máy chưa tải được danh mục dịch vụ. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_vi().to_owned(),
             Self::Printer(e) => e.message_vi().to_owned(),
+            Self::AdminPinWrong => "Sai mã quản trị.".to_owned(),
             Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
                 "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned()
             }
@@ -172,6 +177,7 @@ impl EngineError {
             Self::CatalogUnavailable => "The list of services has not been loaded yet. Please ask a staff member.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_en().to_owned(),
             Self::Printer(e) => e.message_en().to_owned(),
+            Self::AdminPinWrong => "Wrong PIN.".to_owned(),
             Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
                 "The kiosk has a problem. Please ask a staff member.".to_owned()
             }
@@ -247,6 +253,12 @@ mod tests {
         assert_eq!(e.code(), "not_authorised");
         assert!(!e.is_unreachable());
         assert_eq!(EngineError::NotAuthorised("revoked".into()).code(), "not_authorised");
+    }
+
+    #[test]
+    fn a_wrong_admin_pin_keeps_its_pinned_body() {
+        let json = serde_json::to_value(EngineError::AdminPinWrong).unwrap();
+        assert_eq!(json, serde_json::json!({"code": "admin_pin_wrong", "message": "Wrong PIN.", "message_vi": "Sai mã quản trị."}));
     }
 
     #[test]
