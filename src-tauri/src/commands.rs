@@ -1,10 +1,8 @@
 //! The Tauri commands: one line each over `engine::Kiosk` (docs/kiosk-api.md).
 //! Every command is generic over the runtime so `tauri::test` can drive it.
 
-use std::time::Duration;
-
 use motcua_domain::Catalog;
-use motcua_engine::{EngineError, Kiosk, KioskStatus, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, TicketOutcome};
+use motcua_engine::{Config, Kiosk, KioskStatus, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, TicketOutcome};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -16,20 +14,16 @@ type Res<T> = Result<T, IpcError>;
 /// The catalog; when none was ever fetched, asks the server once more.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn catalog<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Res<Catalog> {
-    match kiosk.catalog() {
-        Err(EngineError::CatalogUnavailable) => {
-            kiosk.probe().await?;
-            Ok((*kiosk.catalog()?).clone())
-        }
-        other => Ok((*other?).clone()),
-    }
+    Ok(Catalog::clone(&*kiosk.load_catalog().await?))
 }
 
+/// Accent-insensitive search of the catalog.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn search<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, text: String) -> Res<Vec<SearchHit>> {
     Ok(kiosk.search(&text))
 }
 
+/// Takes a number in a queue; journalled, then printed.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn take_ticket<R: Runtime>(
     _app: AppHandle<R>,
@@ -40,44 +34,52 @@ pub async fn take_ticket<R: Runtime>(
     Ok(kiosk.take_ticket(&service_id, priority.as_deref()).await?)
 }
 
+/// Takes a number in the collect-result queue for a dossier that is ready.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn collect_result<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, code: String) -> Res<TicketOutcome> {
     Ok(kiosk.collect_result(&code).await?)
 }
 
+/// A typed or scanned dossier code or ticket QR → its status.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lookup<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, text: String) -> Res<Lookup> {
     Ok(kiosk.lookup(&text).await?)
 }
 
+/// A procedure with its field, agency and queue.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn procedure<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, id: String) -> Res<ProcedureInfo> {
     Ok(kiosk.procedure(&id)?)
 }
 
+/// Prints a procedure's document checklist.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_checklist<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, id: String) -> Res<PrintReport> {
     Ok(kiosk.print_checklist(&id).await?)
 }
 
+/// Prints a dossier's status slip.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn print_dossier<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, code: String) -> Res<PrintReport> {
     Ok(kiosk.print_dossier(&code).await?)
 }
 
+/// Prints a journalled ticket again.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn reprint<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, ticket_id: String) -> Res<TicketOutcome> {
     Ok(kiosk.reprint(&ticket_id).await?)
 }
 
+/// Sends a satisfaction rating.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn rate<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, rating: RatingInput) -> Res<()> {
     Ok(kiosk.rate(rating).await?)
 }
 
+/// Online/offline, printer, outbox.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn status<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Res<KioskStatus> {
-    Ok(kiosk.status().await)
+    Ok(kiosk.status().await?)
 }
 
 /// What the page needs to know about the kiosk at start.
@@ -91,9 +93,17 @@ pub struct UiSettings {
     pub fullscreen: bool,
 }
 
+impl UiSettings {
+    /// From the kiosk's config and how the window was opened.
+    pub fn new(config: &Config, shell: &Shell) -> Self {
+        Self { language: config.language_code(), idle_timeout_s: config.idle_timeout_s, fullscreen: shell.fullscreen }
+    }
+}
+
+/// The language, idle timeout and window mode the page starts with.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn ui_settings<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, shell: State<'_, Shell>) -> Res<UiSettings> {
-    Ok(UiSettings { language: kiosk.config().language_code(), idle_timeout_s: kiosk.config().idle_timeout_s, fullscreen: shell.fullscreen })
+    Ok(UiSettings::new(kiosk.config(), &shell))
 }
 
 /// The home screen is interactive: logs the cold-start time (for the benchmark).
@@ -105,12 +115,7 @@ pub async fn ui_ready<R: Runtime>(_app: AppHandle<R>, shell: State<'_, Shell>) -
 /// Exits the app when the PIN matches the config's `admin_pin_hash`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn admin_exit<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>, pin: String) -> Res<()> {
-    if !kiosk.check_admin_pin(&pin) {
-        tracing::warn!("admin exit refused: wrong PIN");
-        // Slows down guessing on the touch screen.
-        tokio::time::sleep(Duration::from_millis(800)).await;
-        return Err(IpcError::admin_pin_wrong());
-    }
+    kiosk.verify_admin_pin(&pin).await?;
     tracing::info!("admin exit");
     app.exit(0);
     Ok(())

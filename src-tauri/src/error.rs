@@ -3,24 +3,13 @@
 use motcua_engine::{EngineError, EngineErrorBody};
 use serde::Serialize;
 
-/// An engine error (or a shell error such as a wrong admin PIN) as the UI sees it.
+/// An engine error as the UI sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(transparent)]
 #[error("{}: {}", .0.code, .0.message)]
 pub struct IpcError(pub EngineErrorBody);
 
 impl IpcError {
-    /// The admin exit PIN did not match.
-    pub fn admin_pin_wrong() -> Self {
-        Self(EngineErrorBody {
-            code: "admin_pin_wrong".to_owned(),
-            message: "Wrong PIN.".to_owned(),
-            message_vi: "Sai mã quản trị.".to_owned(),
-            due_at: None,
-            next_open_at: None,
-        })
-    }
-
     /// The stable code.
     pub fn code(&self) -> &str {
         &self.0.code
@@ -69,7 +58,7 @@ mod tests {
 
     #[test]
     fn a_wrong_pin_is_its_own_code() {
-        let json = serde_json::to_value(IpcError::admin_pin_wrong()).expect("json");
+        let json = serde_json::to_value(IpcError::from(EngineError::AdminPinWrong)).expect("json");
         assert_eq!(json, serde_json::json!({"code": "admin_pin_wrong", "message": "Wrong PIN.", "message_vi": "Sai mã quản trị."}));
     }
 }

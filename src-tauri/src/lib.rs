@@ -87,8 +87,10 @@ pub fn run() -> u8 {
         // First, so a second launch only focuses the running kiosk.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tracing::info!("a second instance was started; focusing this one");
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.set_focus();
+            if let Some(w) = app.get_webview_window("main")
+                && let Err(e) = w.set_focus()
+            {
+                tracing::warn!(error = %e, "the running kiosk could not take the focus");
             }
         }))
         .invoke_handler(invoke_handler())

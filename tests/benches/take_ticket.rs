@@ -58,11 +58,11 @@ async fn main() {
     // The first tap after the loss pays the online budget, then the kiosk knows.
     taps(&kiosk, 1, true).await;
     report("take_ticket offline (journal + outbox → render → printer)", taps(&kiosk, TAPS, true).await);
-    let waiting = kiosk.status().await.outbox;
+    let waiting = kiosk.status().await.expect("kiosk status").outbox;
 
     let mut central = Central::start_on(&db, central.port);
     let start = Instant::now();
-    while kiosk.status().await.outbox > 0 {
+    while kiosk.status().await.expect("kiosk status").outbox > 0 {
         assert!(start.elapsed() < Duration::from_secs(60), "outbox not delivered");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

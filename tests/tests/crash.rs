@@ -34,7 +34,7 @@ async fn a_kiosk_killed_between_journal_and_print_can_reprint_after_restart() {
     assert!(printer.jobs().is_empty(), "nothing printed before the crash");
 
     let kiosk = Kiosk::open(config(&central.url, &printer.spec(), &data, "")).await.unwrap();
-    let status = kiosk.status().await;
+    let status = kiosk.status().await.unwrap();
     assert_eq!(status.pending_prints, 2);
     assert_eq!(status.outbox, 1, "the offline ticket is in the outbox");
     let unprinted: Vec<_> = kiosk.unprinted().unwrap().into_iter().map(|t| t.number).collect();
@@ -45,6 +45,6 @@ async fn a_kiosk_killed_between_journal_and_print_can_reprint_after_restart() {
         let jobs = printer.wait_jobs(1 + numbers.iter().position(|n| n == number).unwrap());
         assert_eq!(qr_of_job(jobs.last().unwrap()), out.ticket.lookup_url);
     }
-    assert_eq!(kiosk.status().await.pending_prints, 0);
+    assert_eq!(kiosk.status().await.unwrap().pending_prints, 0);
     assert_eq!(kiosk.reprint("Z999").await.unwrap_err().code(), "ticket_not_found");
 }

@@ -28,7 +28,7 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     assert_eq!(offline[1].priority_name.as_deref().map(|n| !n.is_empty()), Some(true));
     let jobs = printer.wait_jobs(6);
     assert_eq!(qr_of_job(&jobs[5]), offline[4].lookup_url, "the offline slip's QR");
-    let status = kiosk.status().await;
+    let status = kiosk.status().await.unwrap();
     assert!(!status.online && status.authorised);
     assert_eq!(status.outbox, 5);
     // Scanning an undelivered offline slip while offline answers from the journal.
@@ -40,8 +40,8 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     assert_eq!(kiosk.lookup(stranger).await.unwrap_err().code(), "server_unreachable");
 
     let central = Central::start_on(&db, central.port);
-    let synced = eventually(10, async || kiosk.status().await.outbox == 0).await;
-    assert!(synced, "outbox not delivered: {:?}", kiosk.status().await);
+    let synced = eventually(10, async || kiosk.status().await.unwrap().outbox == 0).await;
+    assert!(synced, "outbox not delivered: {:?}", kiosk.status().await.unwrap());
     let after = kiosk.take_ticket(LAND, None).await.unwrap();
     assert!(!after.ticket.offline);
     assert_eq!(after.ticket.number, "B002");
@@ -62,7 +62,7 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     assert_eq!(positions, [("B-K1-001".to_owned(), 3), ("B-K1-003".to_owned(), 4)], "priority B-K1-002 goes first");
     let Lookup::Ticket { ticket: last, .. } = kiosk.lookup(&after.ticket.lookup_url).await.unwrap() else { panic!() };
     assert_eq!(last.position, Some(5));
-    let status = kiosk.status().await;
+    let status = kiosk.status().await.unwrap();
     assert!(status.online && status.last_sync.is_some() && status.outbox_rejected == 0);
     drop(central);
 }
@@ -82,7 +82,7 @@ async fn offline_refuse_policy_issues_nothing_and_collect_result_is_never_offlin
     let err = kiosk.collect_result(DOSSIER_READY).await.unwrap_err();
     assert_eq!(err.code(), "server_unreachable");
     assert!(err.message_vi().contains("quầy"));
-    assert_eq!(kiosk.status().await.outbox, 0);
+    assert_eq!(kiosk.status().await.unwrap().outbox, 0);
     assert!(printer.jobs().is_empty());
 }
 

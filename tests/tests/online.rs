@@ -30,7 +30,7 @@ async fn tap_prints_a_ticket_whose_qr_finds_it_waiting_at_its_position() {
     assert_eq!(ticket.position, Some(2));
     assert_eq!(ticket.ahead, Some(1));
     assert!(service_name.contains("Đất đai") || !service_name.is_empty());
-    assert_eq!(kiosk.status().await.pending_prints, 0);
+    assert_eq!(kiosk.status().await.unwrap().pending_prints, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

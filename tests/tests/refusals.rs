@@ -40,7 +40,7 @@ async fn a_revoked_token_is_not_authorised_and_never_offline() {
     let err = kiosk.take_ticket(LAND, None).await.unwrap_err();
     assert_eq!(err.code(), "not_authorised");
     assert!(err.message_vi().contains("chưa được cấp quyền"));
-    let status = kiosk.status().await;
+    let status = kiosk.status().await.unwrap();
     assert!(!status.authorised && status.online);
     assert_eq!(status.outbox, 0, "no offline ticket");
     assert_eq!(kiosk.lookup(DOSSIER_READY).await.unwrap_err().code(), "not_authorised");
@@ -58,7 +58,7 @@ async fn paper_out_refuses_before_issuing_when_configured_to() {
     let err = kiosk.take_ticket(LAND, None).await.unwrap_err();
     assert_eq!(err.code(), "printer_paper_out");
     assert_eq!(err.message_vi(), "Máy in hết giấy. Vui lòng báo cán bộ hướng dẫn.");
-    assert_eq!(kiosk.status().await.printer.state, motcua_engine::printer::PrinterState::PaperOut);
+    assert_eq!(kiosk.status().await.unwrap().printer.state, motcua_engine::printer::PrinterState::PaperOut);
     assert!(kiosk.unprinted().unwrap().is_empty(), "no ticket was issued");
     printer.set_status(READY);
     assert_eq!(kiosk.take_ticket(LAND, None).await.unwrap().ticket.number, "B001", "the server issued nothing before");
@@ -75,7 +75,7 @@ async fn paper_out_shows_the_ticket_on_screen_and_it_can_be_reprinted() {
     assert_eq!(out.print_error.as_ref().unwrap().code, "printer_paper_out");
     assert_eq!(qr_of_preview(&out.preview_png), out.ticket.lookup_url, "the QR is on screen for the phone");
     assert!(printer.jobs().is_empty());
-    assert_eq!(kiosk.status().await.pending_prints, 1);
+    assert_eq!(kiosk.status().await.unwrap().pending_prints, 1);
 
     printer.set_status(READY);
     let again = kiosk.reprint(&out.ticket.id).await.unwrap();

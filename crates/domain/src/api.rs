@@ -12,10 +12,12 @@ use crate::ticket::TicketStatus;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueTicketRequest {
+    /// The queue (service) id.
     pub service_id: String,
     /// A priority category id of the center, when the citizen has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
+    /// The kiosk that issues it.
     pub kiosk_id: String,
     /// When the kiosk issued it (a ticket delivered late after an outage); the
     /// server places it in the queue by this time.
@@ -46,8 +48,11 @@ pub struct OfflineTicket {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CounterRef {
+    /// Counter id.
     pub id: String,
+    /// The number on the counter's sign.
     pub number: u32,
+    /// Counter name.
     pub name: String,
 }
 
@@ -55,16 +60,22 @@ pub struct CounterRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketView {
+    /// Ticket id (UUIDv7).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Uuid,
     /// The unguessable lookup token (in the QR).
     pub token: String,
+    /// The number called out, e.g. `A012`.
     pub number: String,
+    /// The queue.
     pub service_id: String,
+    /// Priority category id, when the ticket has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
+    /// When it was issued.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub issued_at: Timestamp,
+    /// Waiting, called, served, no-show or expired.
     pub status: TicketStatus,
     /// 1 = next to be called (waiting tickets only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,11 +83,13 @@ pub struct TicketView {
     /// People called before this ticket (waiting tickets only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ahead: Option<u32>,
+    /// Estimated wait in seconds (waiting tickets only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_wait_s: Option<u32>,
     /// The counter it was called to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<CounterRef>,
+    /// When it was last called.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub called_at: Option<Timestamp>,
@@ -94,6 +107,7 @@ pub struct TicketView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketResponse {
+    /// The ticket.
     pub ticket: TicketView,
     /// On a call (call-next, recall, call by number): the call's id, which the
     /// `ticket_called` event also carries.
@@ -106,13 +120,17 @@ pub struct TicketResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// When the step happened.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
+    /// The status after the step.
     pub status: StatusView,
     /// The unit that handled this step.
     pub unit: String,
+    /// Who made the change, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// What the officer wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -121,21 +139,29 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DossierView {
+    /// The dossier code (mã hồ sơ).
     pub code: String,
+    /// The procedure applied for.
     pub procedure_name: String,
+    /// The procedure's catalog id, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure_id: Option<String>,
     /// Masked for a public screen, e.g. "Nguyễn T** L**".
     pub applicant: String,
+    /// When the dossier was received.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub received_at: Timestamp,
+    /// When the result is due.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub due_at: Timestamp,
+    /// The current status.
     pub status: StatusView,
     /// Derived from the due date.
     pub overdue: bool,
+    /// Where to collect the result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collect_at: Option<String>,
+    /// Processing steps, oldest first.
     pub history: Vec<HistoryEntry>,
 }
 
@@ -144,18 +170,25 @@ pub struct DossierView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PutDossierRequest {
+    /// The procedure applied for.
     pub procedure_name: String,
+    /// The procedure's catalog id, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure_id: Option<String>,
+    /// The applicant's full name (masked whenever shown in public).
     pub applicant_name: String,
     /// 1..10.
     pub status: u8,
+    /// When the dossier was received.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub received_at: Timestamp,
+    /// When the result is due.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub due_at: Timestamp,
+    /// Where to collect the result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collect_at: Option<String>,
+    /// A note for the history entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The unit making the change (defaults to the staff token's name).
@@ -167,8 +200,11 @@ pub struct PutDossierRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Serving {
+    /// The counter.
     pub counter: CounterRef,
+    /// The ticket number being served.
     pub number: String,
+    /// When it was called.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub called_at: Timestamp,
 }
@@ -177,10 +213,15 @@ pub struct Serving {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueState {
+    /// The queue.
     pub service_id: String,
+    /// Its ticket letter.
     pub letter: String,
+    /// Its name.
     pub name: String,
+    /// Tickets waiting.
     pub waiting: u32,
+    /// Now serving, per counter.
     pub serving: Vec<Serving>,
 }
 
@@ -188,6 +229,7 @@ pub struct QueueState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueuesResponse {
+    /// Every kiosk queue of the center.
     pub queues: Vec<QueueState>,
 }
 
@@ -198,10 +240,15 @@ pub struct QueuesResponse {
 pub enum QueueEvent {
     /// A ticket was called (or recalled) to a counter.
     TicketCalled {
+        /// The center.
         center: String,
+        /// The ticket's queue.
         service_id: String,
+        /// The ticket number.
         number: String,
+        /// Where to go.
         counter: CounterRef,
+        /// Called again (the citizen did not come the first time).
         recall: bool,
         /// The call's id: `GET /api/v1/announcements/{call_id}` speaks it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,10 +256,19 @@ pub enum QueueEvent {
         call_id: Option<Uuid>,
     },
     /// A queue's waiting count changed.
-    QueueChanged { center: String, service_id: String, waiting: u32 },
+    QueueChanged {
+        /// The center.
+        center: String,
+        /// The queue.
+        service_id: String,
+        /// Tickets now waiting.
+        waiting: u32,
+    },
     /// A counter changed: it finished a ticket, was paused or resumed.
     CounterChanged {
+        /// The center.
         center: String,
+        /// The counter.
         counter: CounterRef,
         /// Tạm nghỉ: the counter calls nobody.
         paused: bool,
@@ -245,12 +301,15 @@ impl QueueEvent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
+    /// The ticket rated (its QR token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_token: Option<String>,
+    /// Or the dossier rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dossier_code: Option<String>,
     /// 3 = Rất hài lòng, 2 = Hài lòng, 1 = Không hài lòng.
     pub score: u8,
+    /// Optional comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -259,6 +318,7 @@ pub struct RatingRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingResponse {
+    /// The rating's id.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub id: Uuid,
 }
@@ -267,6 +327,7 @@ pub struct RatingResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
+    /// `ok`.
     pub status: String,
 }
 
@@ -275,23 +336,41 @@ pub struct Health {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// 401: missing, unknown or revoked token.
     Unauthorized,
+    /// 403: the token's role may not do this.
     Forbidden,
+    /// 400: the request is malformed.
     InvalidRequest,
+    /// 400: not a dossier code.
     InvalidDossierCode,
+    /// 404: no such resource.
     NotFound,
+    /// 404: no such service in the catalog.
     ServiceNotFound,
+    /// 404: no such ticket.
     TicketNotFound,
+    /// 404: no such dossier.
     DossierNotFound,
+    /// 404: no such counter.
     CounterNotFound,
+    /// 404: no such priority category.
     PriorityNotFound,
+    /// 409: the service's daily cap is reached.
     DailyCapReached,
+    /// 409: the service is closed now.
     ServiceClosed,
+    /// 409: the dossier's result is not ready yet.
     DossierNotReady,
+    /// 409: the ticket is not in a state that allows this.
     TicketStateConflict,
+    /// 422: an idempotency key reused with another body.
     IdempotencyKeyReused,
+    /// 413: the body is too large.
     PayloadTooLarge,
+    /// 429: too many requests.
     RateLimited,
+    /// 500: a server fault.
     Internal,
     /// Sign-in: wrong user name or password.
     InvalidCredentials,
@@ -421,6 +500,7 @@ impl ErrorCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
+    /// Stable code.
     pub code: ErrorCode,
     /// English.
     pub message: String,
@@ -457,6 +537,7 @@ impl ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// The error.
     pub error: ApiError,
 }
 

@@ -11,18 +11,25 @@ use crate::hours::HoursRule;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Center {
+    /// Stable id, e.g. `vp-tinh`.
     pub id: String,
+    /// Official name.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// Free text: province, district, commune (the hierarchy changed in 2025).
     pub level: String,
+    /// The center above it, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// IANA time zone; ticket numbers restart at local midnight.
     pub time_zone: String,
+    /// Street address.
     pub address: String,
+    /// Phone number for citizens.
     pub hotline: String,
+    /// Public web site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// At most this many priority tickets are called in a row by one counter.
@@ -45,9 +52,13 @@ fn default_streak() -> u32 {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
+    /// The center it belongs to.
     pub center: String,
+    /// Stable id.
     pub id: String,
+    /// Official name.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// Agencies a desk receives dossiers for (the investment desk).
@@ -60,9 +71,13 @@ pub struct Agency {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
+    /// Stable id.
     pub id: String,
+    /// The agency it belongs to.
     pub agency: String,
+    /// Name (lĩnh vực).
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
 }
@@ -72,9 +87,13 @@ pub struct Field {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentForm {
+    /// Bản chính.
     Original,
+    /// Bản sao.
     Copy,
+    /// Bản sao có chứng thực.
     CertifiedCopy,
+    /// Bản chính hoặc bản sao.
     OriginalOrCopy,
 }
 
@@ -105,8 +124,11 @@ impl DocumentForm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequiredDocument {
+    /// What the document is.
     pub name: String,
+    /// How it is handed in.
     pub form: DocumentForm,
+    /// How many copies.
     pub count: u32,
 }
 
@@ -115,21 +137,30 @@ pub struct RequiredDocument {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
+    /// Stable id.
     pub id: String,
     /// National procedure code, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The field it belongs to.
     pub field: String,
+    /// Official name.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// The fee as the legal text states it.
     pub fee: String,
+    /// The fee in đồng, when it is one amount (0 = free).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_vnd: Option<u64>,
     /// Statutory processing time in working days.
     pub processing_days: u32,
+    /// Where to hand it in.
     pub submit_at: String,
+    /// Legal basis, items separated by `;` or new lines.
     pub legal_basis: String,
+    /// The documents of the dossier.
     pub documents: Vec<RequiredDocument>,
 }
 
@@ -149,17 +180,25 @@ pub enum ServiceKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Service {
+    /// The center it belongs to.
     pub center: String,
+    /// Stable id.
     pub id: String,
+    /// Ticket letter, e.g. `A`.
     pub letter: String,
+    /// Name shown on the kiosk.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// Submit a dossier or collect a result.
     pub kind: ServiceKind,
     /// Where its counters are; printed on the ticket.
     pub area: String,
+    /// Fields whose procedures this queue receives.
     #[serde(default)]
     pub fields: Vec<String>,
+    /// Procedures this queue receives beyond its fields.
     #[serde(default)]
     pub procedures: Vec<String>,
     /// Tickets per local day; none means no cap.
@@ -177,12 +216,18 @@ pub struct Service {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Counter {
+    /// The center it belongs to.
     pub center: String,
+    /// Stable id.
     pub id: String,
+    /// The number on its sign.
     pub number: u32,
+    /// Name.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// The queues it calls from.
     pub services: Vec<String>,
 }
 
@@ -191,9 +236,13 @@ pub struct Counter {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriorityCategory {
+    /// The center it belongs to.
     pub center: String,
+    /// Stable id.
     pub id: String,
+    /// Name printed on the ticket.
     pub name: String,
+    /// English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
 }
@@ -202,12 +251,19 @@ pub struct PriorityCategory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
+    /// The center.
     pub center: Center,
+    /// Its agencies.
     pub agencies: Vec<Agency>,
+    /// Their fields.
     pub fields: Vec<Field>,
+    /// Their procedures.
     pub procedures: Vec<Procedure>,
+    /// The queues.
     pub services: Vec<Service>,
+    /// The counters.
     pub counters: Vec<Counter>,
+    /// Priority categories.
     pub priority_categories: Vec<PriorityCategory>,
 }
 

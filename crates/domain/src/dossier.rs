@@ -6,15 +6,25 @@ use serde::{Deserialize, Serialize};
 /// The national portal's dossier status codes, 1 to 10.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DossierStatus {
+    /// 1: newly registered.
     Registered = 1,
+    /// 2: received.
     Accepted = 2,
+    /// 3: not accepted.
     NotAccepted = 3,
+    /// 4: being processed.
     Processing = 4,
+    /// 5: more documents required.
     MoreDocumentsRequired = 5,
+    /// 6: fees or taxes to pay.
     FeesToPay = 6,
+    /// 7: withdrawn by the applicant.
     Withdrawn = 7,
+    /// 8: processing stopped.
     Stopped = 8,
+    /// 9: result ready to collect.
     ReadyToCollect = 9,
+    /// 10: result handed over.
     HandedOver = 10,
 }
 
@@ -128,10 +138,15 @@ impl DossierStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusView {
+    /// 1 to 10.
     pub code: u8,
+    /// Label in Vietnamese.
     pub label_vi: String,
+    /// Label in English.
     pub label_en: String,
+    /// What the citizen does next, in Vietnamese.
     pub next_step_vi: String,
+    /// What the citizen does next, in English.
     pub next_step_en: String,
 }
 

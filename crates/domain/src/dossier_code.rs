@@ -36,12 +36,16 @@ impl std::fmt::Display for DossierCode {
 /// Why a text is not a dossier code. Each reason has a message a citizen can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeRejection {
+    /// Nothing entered.
     #[error("nothing was entered")]
     Empty,
+    /// Longer than any dossier code.
     #[error("the text is too long to be a dossier code")]
     TooLong,
+    /// Not the shape of a dossier code.
     #[error("the text does not have the shape of a dossier code")]
     Shape,
+    /// A date in the code that does not exist.
     #[error("the date in the code ({0}) is not a real date")]
     Date(String),
 }

@@ -19,12 +19,21 @@ pub struct HoursRule {
 /// Why an opening-hours rule is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HoursError {
+    /// An unknown day name.
     #[error("unknown day {0:?} (expected mon, tue, wed, thu, fri, sat or sun)")]
     Day(String),
+    /// A time that is not HH:MM.
     #[error("time {0:?} is not HH:MM")]
     Time(String),
+    /// Closing at or before opening.
     #[error("opens at {open} but closes at {close}: it must open before it closes")]
-    Order { open: String, close: String },
+    Order {
+        /// Opening time as given.
+        open: String,
+        /// Closing time as given.
+        close: String,
+    },
+    /// A rule without days.
     #[error("no days given")]
     NoDays,
 }

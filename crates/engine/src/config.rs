@@ -167,7 +167,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, EngineError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| invalid("(file)", path.display().to_string(), format!("a readable TOML file ({e})")))?;
-        Self::parse(&text, |name| std::env::var(name).ok())
+        Self::parse(&text, |name| match std::env::var(name) {
+            Ok(v) => Some(v),
+            Err(std::env::VarError::NotPresent) => None,
+            // Not ignored: the key's check then names the variable's (mangled) value.
+            Err(std::env::VarError::NotUnicode(v)) => Some(v.to_string_lossy().into_owned()),
+        })
     }
 
     /// Parses TOML text; `env` answers `MOTCUA_<KEY>` look-ups (for tests).

@@ -64,6 +64,22 @@ pub enum EngineError {
     /// The local store failed.
     #[error("local store: {0}")]
     Store(String),
+    /// The local store was written by a newer kiosk: opening it could lose data.
+    #[error(
+        "local store {path} was written by a newer kiosk (schema {found}, this kiosk knows {known}): \
+         install the newer kiosk, or move the file away to start an empty store"
+    )]
+    StoreTooNew {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// Its `PRAGMA user_version`.
+        found: i64,
+        /// The migrations this build has.
+        known: usize,
+    },
+    /// The admin PIN did not match.
+    #[error("wrong admin PIN")]
+    AdminPinWrong,
     /// A bug or an unexpected answer.
     #[error("internal: {0}")]
     Internal(String),
@@ -106,6 +122,8 @@ impl EngineError {
             Self::InvalidInput(_) => "invalid_request",
             Self::Printer(e) => e.code(),
             Self::Store(_) => "store",
+            Self::StoreTooNew { .. } => "store_too_new",
+            Self::AdminPinWrong => "admin_pin_wrong",
             Self::Internal(_) => "internal",
         }
     }
@@ -131,7 +149,10 @@ impl EngineError {
             Self::CatalogUnavailable => "Máy chưa tải được danh mục dịch vụ. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_vi().to_owned(),
             Self::Printer(e) => e.message_vi().to_owned(),
-            Self::Store(_) | Self::Internal(_) => "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
+            Self::AdminPinWrong => "Sai mã quản trị.".to_owned(),
+            Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
+                "Máy kiosk đang gặp sự cố. Vui lòng hỏi cán bộ hướng dẫn.".to_owned()
+            }
         }
     }
 
@@ -156,7 +177,10 @@ impl EngineError {
             Self::CatalogUnavailable => "The list of services has not been loaded yet. Please ask a staff member.".to_owned(),
             Self::InvalidInput(_) => ErrorCode::InvalidRequest.message_en().to_owned(),
             Self::Printer(e) => e.message_en().to_owned(),
-            Self::Store(_) | Self::Internal(_) => "The kiosk has a problem. Please ask a staff member.".to_owned(),
+            Self::AdminPinWrong => "Wrong PIN.".to_owned(),
+            Self::Store(_) | Self::StoreTooNew { .. } | Self::Internal(_) => {
+                "The kiosk has a problem. Please ask a staff member.".to_owned()
+            }
         }
     }
 
@@ -229,6 +253,12 @@ mod tests {
         assert_eq!(e.code(), "not_authorised");
         assert!(!e.is_unreachable());
         assert_eq!(EngineError::NotAuthorised("revoked".into()).code(), "not_authorised");
+    }
+
+    #[test]
+    fn a_wrong_admin_pin_keeps_its_pinned_body() {
+        let json = serde_json::to_value(EngineError::AdminPinWrong).unwrap();
+        assert_eq!(json, serde_json::json!({"code": "admin_pin_wrong", "message": "Wrong PIN.", "message_vi": "Sai mã quản trị."}));
     }
 
     #[test]

@@ -1,24 +1,26 @@
 //! The Một Cửa kiosk engine: the whole kiosk without a window. The Tauri
 //! app only calls [`Kiosk`]; `kioskctl` uses the same API from a terminal.
 //!
+//! Public: [`Kiosk`] and what it takes and returns —
 //! - [`config`]: one TOML file, `MOTCUA_*` overrides, checked at start;
-//! - [`client`]: the central server client (timeouts, retries, idempotency);
-//! - [`store`]: SQLite catalog cache, ticket journal, outbox, settings;
-//! - `sync`: the outbox delivery task; `feed`: the now-serving feed;
-//! - [`search`]: accent-insensitive catalog search;
-//! - [`printer`]: printers and their status; [`slip`]: engine data → slips.
+//! - [`types`] and [`error`]: the JSON the UI sees;
+//! - [`search`]: accent-insensitive catalog search (its folding is public);
+//! - [`printer`]: printer specs, status and the drivers `kioskctl` tests.
+//!
+//! Internal, reached only through [`Kiosk`]: `client` (the central server
+//! client: timeouts, retries, idempotency), `store` (SQLite catalog cache,
+//! ticket journal, outbox, settings), `slip` (engine data → slips), and under
+//! `kiosk`: `sync` (the outbox delivery task) and `feed` (the now-serving feed).
 #![warn(missing_docs)]
 
-pub mod client;
+pub(crate) mod client;
 pub mod config;
 pub mod error;
-pub mod feed;
 mod kiosk;
 pub mod printer;
 pub mod search;
-pub mod slip;
-pub mod store;
-mod sync;
+pub(crate) mod slip;
+pub(crate) mod store;
 pub mod types;
 
 pub use config::{Config, OfflinePolicy, PrinterUnavailablePolicy};

@@ -8,9 +8,15 @@ use motcua_domain::catalog::DocumentForm as DomainForm;
 use motcua_domain::{Catalog, Procedure};
 use motcua_receipt::{ChecklistDocument, ChecklistSlip, DocumentForm, DossierSlip, Fee, Lang, TicketSlip};
 
-/// The center's time zone (UTC+7 when the catalog names an unknown zone).
+/// The center's time zone. A zone the bundled database does not know (a typo
+/// in the catalog) falls back to UTC+7, Vietnam's only offset, so a slip still
+/// prints the right local time; the catalog install logs a warning.
 pub fn center_tz(catalog: &Catalog) -> TimeZone {
-    TimeZone::get(&catalog.center.time_zone).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(7)))
+    zone(&catalog.center.time_zone)
+}
+
+fn zone(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(7)))
 }
 
 /// A timestamp in the center's local time.
@@ -29,7 +35,7 @@ pub fn ticket(catalog: &Catalog, t: &crate::types::KioskTicket) -> TicketSlip {
         counter_area: t.area.clone(),
         priority: t.priority_name.clone(),
         issued_at: local(t.issued_at, &tz),
-        people_ahead: t.ahead.unwrap_or(0),
+        people_ahead: t.ahead,
         estimated_wait_minutes: t.estimated_wait_s.map(|s| s.div_ceil(60)),
         lookup_url: t.lookup_url.clone(),
         offline: t.offline,
@@ -88,5 +94,17 @@ pub fn checklist(catalog: &Catalog, p: &Procedure, now: Timestamp) -> ChecklistS
         submit_at: p.submit_at.clone(),
         legal_basis: p.legal_basis.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         printed_at: local(now, &tz),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_center_zone_prints_vietnam_time() {
+        let at: Timestamp = "2026-11-28T01:15:00Z".parse().unwrap();
+        assert_eq!(local(at, &zone("Asia/Ho_Chi_Minh")).to_string(), "2026-11-28T08:15:00");
+        assert_eq!(local(at, &zone("Asia/Hanoi_Typo")).to_string(), "2026-11-28T08:15:00");
     }
 }

@@ -45,6 +45,31 @@ pub struct KioskTicket {
     pub dossier_code: Option<String>,
 }
 
+#[cfg(test)]
+impl KioskTicket {
+    /// An offline ticket of queue `svc` for unit tests.
+    pub(crate) fn sample(id: &str, number: &str) -> Self {
+        Self {
+            id: id.into(),
+            number: number.into(),
+            service_id: "svc".into(),
+            service_name: "Đất đai".into(),
+            service_name_en: None,
+            area: "Khu A".into(),
+            priority: None,
+            priority_name: None,
+            issued_at: "2026-11-28T01:15:00Z".parse().unwrap(),
+            issued_local: "08:15 28/11/2026".into(),
+            ahead: None,
+            estimated_wait_s: None,
+            lookup_url: "http://x/t/tok".into(),
+            token: format!("tok-{id}"),
+            offline: true,
+            dossier_code: None,
+        }
+    }
+}
+
 /// The answer to `take_ticket`, `collect_result` and `reprint`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TicketOutcome {

@@ -1,5 +1,8 @@
 //! The `kioskctl` binary: render, print-test, printer-status.
 
+// A test crate: a failed unwrap is the report (its helpers are not `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::process::Command;

@@ -1,6 +1,9 @@
 //! Printers against real parts: a fake ESC/POS printer on loopback TCP, a
 //! folder, and CUPS with the cups-pdf backend (`.ci/cups-setup.sh`).
 
+// A test crate: a failed unwrap is the report (its helpers are not `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::PathBuf;

@@ -17,10 +17,14 @@ use ab_glyph::{Font, FontRef, GlyphId};
 use crate::ReceiptError;
 use crate::layout::Weight;
 
-/// Noto Sans Regular, SIL Open Font License 1.1 (see `fonts/OFL.txt`).
-pub const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
-/// Noto Sans Bold, SIL Open Font License 1.1 (see `fonts/OFL.txt`).
-pub const NOTO_SANS_BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
+// One copy of the fonts lives in `ui/fonts/`: the web UI can only load files
+// under `ui/` (Tauri serves that folder as the frontend), and a path relative
+// to this file works on every build host, unlike a git symlink on Windows.
+
+/// Noto Sans Regular, SIL Open Font License 1.1 (see `ui/fonts/OFL.txt`).
+pub const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../../../ui/fonts/NotoSans-Regular.ttf");
+/// Noto Sans Bold, SIL Open Font License 1.1 (see `ui/fonts/OFL.txt`).
+pub const NOTO_SANS_BOLD: &[u8] = include_bytes!("../../../ui/fonts/NotoSans-Bold.ttf");
 
 /// One parsed face with the unit metrics the typesetter uses.
 #[derive(Debug, Clone)]

@@ -83,7 +83,7 @@ pub struct Bitmap {
 impl Bitmap {
     /// Runs of black pixels per row as (row, first column, length).
     pub fn dark_runs(&self) -> Vec<(u32, u32, u32)> {
-        dark_runs(self.width, self.height, |x, y| self.get(x, y))
+        crate::runs::dark_runs(self.width, self.height, |x, y| self.get(x, y))
     }
 
     /// Whether the dot at (x, y) is black; outside the image is white.
@@ -171,27 +171,6 @@ impl Layout {
     pub fn space(&mut self, dots: u32) -> &mut Self {
         self.push(Block::Space(dots))
     }
-}
-
-/// Runs of dark cells per row of a `width` × `height` grid, as (row, first
-/// column, length): vector renderers draw one rectangle per run.
-pub(crate) fn dark_runs(width: u32, height: u32, dark: impl Fn(u32, u32) -> bool) -> Vec<(u32, u32, u32)> {
-    let mut runs = Vec::new();
-    for y in 0..height {
-        let mut x = 0;
-        while x < width {
-            if dark(x, y) {
-                let start = x;
-                while x < width && dark(x, y) {
-                    x += 1;
-                }
-                runs.push((y, start, x - start));
-            } else {
-                x += 1;
-            }
-        }
-    }
-    runs
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod pdf;
 mod png;
 pub mod qr;
 pub mod raster;
+mod runs;
 pub mod samples;
 pub mod slips;
 pub mod typeset;

@@ -53,7 +53,7 @@ impl QrMatrix {
     /// Runs of dark modules per row as (row, first column, length): the
     /// renderers draw one rectangle per run.
     pub fn dark_runs(&self) -> Vec<(u32, u32, u32)> {
-        crate::layout::dark_runs(self.width, self.width, |x, y| self.is_dark(x, y))
+        crate::runs::dark_runs(self.width, self.width, |x, y| self.is_dark(x, y))
     }
 }
 

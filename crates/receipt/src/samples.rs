@@ -19,7 +19,7 @@ pub fn ticket(lookup_url: Option<&str>) -> TicketSlip {
         counter_area: "Khu A, tầng 1".to_owned(),
         priority: None,
         issued_at: date(2026, 11, 28).at(8, 15, 12, 0),
-        people_ahead: 7,
+        people_ahead: Some(7),
         estimated_wait_minutes: Some(25),
         lookup_url: lookup_url.unwrap_or(SAMPLE_URL).to_owned(),
         offline: false,
@@ -33,7 +33,7 @@ pub fn ticket_offline_priority(lookup_url: Option<&str>) -> TicketSlip {
         service_name: "Hộ tịch – Chứng thực".to_owned(),
         counter_area: "Khu B, tầng 1".to_owned(),
         priority: Some("Người cao tuổi".to_owned()),
-        people_ahead: 3,
+        people_ahead: Some(3),
         estimated_wait_minutes: Some(12),
         offline: true,
         ..ticket(lookup_url)

@@ -24,8 +24,8 @@ pub struct TicketSlip {
     pub priority: Option<String>,
     /// Issue time in the center's local time.
     pub issued_at: DateTime,
-    /// People waiting ahead.
-    pub people_ahead: u32,
+    /// People waiting ahead, when known (an offline kiosk may not know the queue).
+    pub people_ahead: Option<u32>,
     /// Estimated wait in minutes, when one is known.
     pub estimated_wait_minutes: Option<u32>,
     /// Lookup URL carried by the QR code.
@@ -175,7 +175,9 @@ pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     }
     l.rule(Rule::Dashed);
     l.field(s(Label::CounterArea), t.counter_area.clone()).space(4);
-    l.field(s(Label::PeopleAhead), people(t.people_ahead, lang)).space(4);
+    // Unknown is printed as such: "0 people ahead" would send the citizen away from the lobby.
+    let ahead = t.people_ahead.map_or_else(|| s(Label::Unknown).to_owned(), |n| people(n, lang));
+    l.field(s(Label::PeopleAhead), ahead).space(4);
     let wait = t.estimated_wait_minutes.map_or_else(|| s(Label::Unknown).to_owned(), |m| wait_in_words(m, lang));
     l.field(s(Label::EstimatedWait), wait).space(4);
     l.field(s(Label::IssuedAt), format_time(t.issued_at));
@@ -284,5 +286,20 @@ mod tests {
         let big = layout.blocks.iter().filter(|b| matches!(b, Block::BigNumber(_))).count();
         assert_eq!(big, 1);
         assert!(layout.blocks.iter().any(|b| matches!(b, Block::Qr(q) if q.data() == crate::samples::SAMPLE_URL)));
+    }
+
+    #[test]
+    fn an_unknown_queue_length_is_printed_as_unknown_not_zero() {
+        let field = |slip: &TicketSlip| {
+            let layout = ticket(slip, Lang::En).unwrap();
+            layout.blocks.iter().find_map(|b| match b {
+                Block::Field { label, value } if label == Label::PeopleAhead.text(Lang::En) => Some(value.clone()),
+                _ => None,
+            })
+        };
+        let known = crate::samples::ticket(None);
+        assert_eq!(field(&known).as_deref(), Some("7 people"));
+        let unknown = TicketSlip { people_ahead: None, ..known };
+        assert_eq!(field(&unknown).as_deref(), Some(Label::Unknown.text(Lang::En)));
     }
 }

@@ -1,6 +1,9 @@
 //! End-to-end checks of the slips with real decoders (zbar-tools,
 //! poppler-utils).
 
+// A test crate: a failed unwrap is the report (its helpers are not `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{decode_escpos, pdf_text, pdf_to_png, run, zbar};

@@ -341,7 +341,7 @@ async fn kiosk_command(cmd: Cmd) -> Result<serde_json::Value, EngineError> {
         Cmd::Lookup { config, text } => json(&open(&config).await?.lookup(&text).await?)?,
         Cmd::Status { config } => {
             let kiosk = open(&config).await?;
-            let mut status = json(&kiosk.status().await)?;
+            let mut status = json(&kiosk.status().await?)?;
             let unprinted: Vec<_> = kiosk
                 .unprinted()?
                 .into_iter()

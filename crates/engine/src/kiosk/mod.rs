@@ -1,6 +1,8 @@
 //! The `Kiosk` facade: the only API the UI (and `kioskctl`) uses.
 
+mod feed;
 mod state;
+mod sync;
 mod tickets;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -18,11 +20,11 @@ use crate::client::{CentralClient, Retry};
 use crate::config::Config;
 use crate::error::EngineError;
 use crate::printer::{Printer, PrinterState, PrinterStatus};
+use crate::slip;
 use crate::store::Store;
 use crate::types::{
     KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };
-use crate::{feed, slip, sync};
 pub(crate) use state::Inner;
 use state::{CatalogState, Health};
 
@@ -66,7 +68,17 @@ impl Kiosk {
         let client = CentralClient::new(&config)?;
         let printer = Printer::new(config.printer.clone());
         let printer_status = PrinterStatus::new(config.printer.to_string(), PrinterState::Unknown, Some("not checked yet".into()));
-        let last_sync = store.setting("last_sync")?.and_then(|s| s.parse::<Timestamp>().ok());
+        let last_sync = match store.setting("last_sync")? {
+            None => None,
+            // Only a status field: a damaged value must not keep the kiosk from starting.
+            Some(text) => match text.parse::<Timestamp>() {
+                Ok(at) => Some(at),
+                Err(e) => {
+                    tracing::warn!(value = %text, error = %e, "stored last_sync is not a timestamp; shown as never synced");
+                    None
+                }
+            },
+        };
         let cached = store.cached_catalog()?;
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new(Inner {
@@ -107,7 +119,18 @@ impl Kiosk {
         self.inner.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable)
     }
 
+    /// The catalog; when none was ever fetched, asks the server once more
+    /// (so the error says whether the server is unreachable).
+    pub async fn load_catalog(&self) -> Result<Arc<Catalog>, EngineError> {
+        match self.catalog() {
+            Err(EngineError::CatalogUnavailable) => self.inner.refresh_catalog(Retry::Once).await,
+            other => other,
+        }
+    }
+
     /// Accent- and case-insensitive search, best first, at most 30 hits.
+    /// Without a catalog there is nothing to find: no hits (the screen that
+    /// searches has already shown `catalog_unavailable` from [`Kiosk::load_catalog`]).
     pub fn search(&self, text: &str) -> Vec<SearchHit> {
         self.inner.cached().map(|(_, index)| index.search(text)).unwrap_or_default()
     }
@@ -143,12 +166,14 @@ impl Kiosk {
                     // this kiosk's to answer for: the citizen holds its slip.
                     Err(e) if e.is_unreachable() || matches!(e, EngineError::TicketNotFound(_)) => {
                         match inner.store.find(&token)?.filter(|j| j.ticket.token == token) {
-                            Some(entry) => undelivered_view(entry.ticket),
+                            Some(entry) => undelivered_view(entry.ticket)?,
                             None => return Err(e),
                         }
                     }
                     Err(e) => return Err(e),
                 };
+                // A queue missing from the cached catalog (renamed or removed
+                // since) is shown by its id rather than failing the lookup.
                 let service_name = inner
                     .cached()
                     .and_then(|(c, _)| c.service(&ticket.service_id).map(|s| s.name.clone()))
@@ -162,6 +187,8 @@ impl Kiosk {
     pub fn procedure(&self, id: &str) -> Result<ProcedureInfo, EngineError> {
         let catalog = self.catalog()?;
         let procedure = catalog.procedures.iter().find(|p| p.id == id).ok_or_else(|| EngineError::ProcedureNotFound(id.to_owned()))?;
+        // The catalog import checks these references; an empty name only
+        // hides a line of the procedure screen, it does not block the citizen.
         let field = catalog.fields.iter().find(|f| f.id == procedure.field);
         let agency = field.and_then(|f| catalog.agencies.iter().find(|a| a.id == f.agency));
         Ok(ProcedureInfo {
@@ -226,13 +253,13 @@ impl Kiosk {
         r
     }
 
-    /// Online/offline, printer (read now), outbox length, last sync.
-    pub async fn status(&self) -> KioskStatus {
+    /// Online/offline, printer (read now), outbox length, last sync. A store
+    /// that cannot be read is an error (`store`), never an empty outbox.
+    pub async fn status(&self) -> Result<KioskStatus, EngineError> {
         let inner = self.inner.clone();
-        match tokio::task::spawn_blocking(move || inner.printer.status()).await {
-            Ok(Ok(s)) => self.inner.note_printer(s),
-            Ok(Err(e)) => self.inner.note_printer_error(&e),
-            Err(e) => tracing::warn!(error = %e, "printer status task failed"),
+        match tokio::task::spawn_blocking(move || inner.printer.status()).await? {
+            Ok(s) => self.inner.note_printer(s),
+            Err(e) => self.inner.note_printer_error(&e),
         }
         self.inner.snapshot()
     }
@@ -256,13 +283,31 @@ impl Kiosk {
     pub fn check_admin_pin(&self, pin: &str) -> bool {
         self.inner.config.check_admin_pin(pin)
     }
+
+    /// `Ok` when `pin` is the admin PIN; else `admin_pin_wrong`, after a
+    /// pause that slows down guessing on the touch screen.
+    pub async fn verify_admin_pin(&self, pin: &str) -> Result<(), EngineError> {
+        if self.check_admin_pin(pin) {
+            tracing::info!("admin PIN accepted");
+            return Ok(());
+        }
+        tracing::warn!("admin PIN refused");
+        tokio::time::sleep(WRONG_PIN_PAUSE).await;
+        Err(EngineError::AdminPinWrong)
+    }
 }
 
+/// How long a wrong admin PIN keeps the pad waiting.
+const WRONG_PIN_PAUSE: std::time::Duration = std::time::Duration::from_millis(800);
+
 /// How a ticket this kiosk issued offline, and has not delivered yet, stands:
-/// waiting, at a place the server will set when it receives it.
-fn undelivered_view(t: KioskTicket) -> motcua_domain::api::TicketView {
-    motcua_domain::api::TicketView {
-        id: uuid::Uuid::parse_str(&t.id).unwrap_or(uuid::Uuid::nil()),
+/// waiting, at a place the server will set when it receives it. Its id is the
+/// kiosk's own UUIDv7; a journal entry without one is damaged (`store`).
+fn undelivered_view(t: KioskTicket) -> Result<motcua_domain::api::TicketView, EngineError> {
+    let id = uuid::Uuid::parse_str(&t.id)
+        .map_err(|e| EngineError::Store(format!("journal entry {} ({}) has no valid ticket id: {e}", t.id, t.number)))?;
+    Ok(motcua_domain::api::TicketView {
+        id,
         token: t.token,
         number: t.number,
         service_id: t.service_id,
@@ -277,31 +322,8 @@ fn undelivered_view(t: KioskTicket) -> motcua_domain::api::TicketView {
         lookup_url: t.lookup_url,
         offline: true,
         dossier_code: t.dossier_code,
-    }
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn send_sync<T: Send + Sync>() {}
-    fn send<T: Send>(_: &T) {}
-
-    /// Tauri keeps the kiosk in managed state and runs commands on any thread.
-    #[test]
-    fn the_kiosk_and_its_futures_cross_threads() {
-        send_sync::<Kiosk>();
-        let make = |k: &'static Kiosk| {
-            send(&k.take_ticket("s", None));
-            send(&k.collect_result("c"));
-            send(&k.lookup("x"));
-            send(&k.reprint("x"));
-            send(&k.status());
-            send(&k.sync_now());
-            send(&k.print_checklist("p"));
-            send(&k.print_dossier("d"));
-            send(&k.rate(RatingInput { ticket_token: None, dossier_code: None, score: 3, comment: None }));
-        };
-        let _ = make;
-    }
-}
+mod tests;

@@ -1,6 +1,6 @@
 //! The kiosk's shared state: what the facade and its background tasks share.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 use jiff::Timestamp;
 use motcua_domain::api::QueuesResponse;
@@ -50,18 +50,33 @@ pub(crate) struct Inner {
     pub sync_lock: tokio::sync::Mutex<()>,
 }
 
+// Lock poisoning: the values behind `health`, `catalog` and `queues` are
+// only ever replaced whole or bumped by one field under the lock, so a panic
+// elsewhere cannot leave them half-written. A poisoned lock is recovered
+// (`PoisonError::into_inner`) rather than turned into "no catalog" or "no
+// status" for the citizen; `a_poisoned_lock_keeps_the_catalog` pins it.
 impl Inner {
-    fn health(&self) -> std::sync::MutexGuard<'_, Health> {
-        // A poisoned lock only means a panic elsewhere; the data is still usable.
-        self.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn health(&self) -> MutexGuard<'_, Health> {
+        self.health.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The status as last known, without asking the printer.
-    pub fn snapshot(&self) -> KioskStatus {
-        let (outbox, outbox_rejected, pending_prints) = self.store.counts().unwrap_or((0, 0, 0));
-        let catalog_loaded = self.catalog.read().map(|c| c.is_some()).unwrap_or(false);
+    fn catalog_state(&self) -> RwLockReadGuard<'_, Option<CatalogState>> {
+        self.catalog.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn queues(&self) -> MutexGuard<'_, Option<QueuesResponse>> {
+        self.queues.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The status as last known, without asking the printer. A store that
+    /// cannot count its outbox is an error, never an empty outbox.
+    pub fn snapshot(&self) -> Result<KioskStatus, EngineError> {
+        let (outbox, outbox_rejected, pending_prints) = self.store.counts()?;
+        let catalog_loaded = self.catalog_state().is_some();
         let h = self.health();
-        KioskStatus {
+        Ok(KioskStatus {
+            // Not yet known counts as offline: the UI shows the offline banner
+            // until the server has answered once.
             online: h.online.unwrap_or(false),
             authorised: h.authorised,
             printer: h.printer.clone(),
@@ -70,12 +85,22 @@ impl Inner {
             pending_prints,
             last_sync: h.last_sync,
             catalog_loaded,
+        })
+    }
+
+    /// Sends an event; with no window or test listening it goes nowhere, which is fine.
+    pub fn publish(&self, event: KioskEvent) {
+        if self.events.send(event).is_err() {
+            tracing::trace!("kiosk event without subscribers");
         }
     }
 
     fn publish_status(&self) {
-        let status = self.snapshot();
-        let _ = self.events.send(KioskEvent::Status { status });
+        match self.snapshot() {
+            Ok(status) => self.publish(KioskEvent::Status { status }),
+            // The UI keeps its last status; the next `status` call returns this error.
+            Err(e) => tracing::error!(error = %e, "status event not sent: the store failed"),
+        }
     }
 
     /// Known to be offline: a citizen's tap does not wait for the network.
@@ -145,8 +170,7 @@ impl Inner {
 
     /// The cached catalog.
     pub fn cached(&self) -> Option<(Arc<Catalog>, Arc<SearchIndex>)> {
-        let guard = self.catalog.read().ok()?;
-        guard.as_ref().map(|c| (c.catalog.clone(), c.index.clone()))
+        self.catalog_state().as_ref().map(|c| (c.catalog.clone(), c.index.clone()))
     }
 
     /// Installs a catalog from its JSON.
@@ -159,16 +183,18 @@ impl Inner {
                 expected: format!("the center of the token ({})", catalog.center.id),
             });
         }
+        if jiff::tz::TimeZone::get(&catalog.center.time_zone).is_err() {
+            tracing::warn!(time_zone = %catalog.center.time_zone, "unknown time zone in the catalog; slips use UTC+7");
+        }
         let catalog = Arc::new(catalog);
         let index = Arc::new(SearchIndex::new(&catalog));
-        let mut guard = self.catalog.write().map_err(|_| EngineError::Internal("catalog lock poisoned".into()))?;
-        *guard = Some(CatalogState { catalog: catalog.clone(), index, etag });
+        *self.catalog.write().unwrap_or_else(PoisonError::into_inner) = Some(CatalogState { catalog: catalog.clone(), index, etag });
         Ok(catalog)
     }
 
     /// Asks the server for a newer catalog (If-None-Match) and caches it.
     pub async fn refresh_catalog(&self, retry: Retry) -> Result<Arc<Catalog>, EngineError> {
-        let etag = self.catalog.read().ok().and_then(|c| c.as_ref().and_then(|c| c.etag.clone()));
+        let etag = self.catalog_state().as_ref().and_then(|c| c.etag.clone());
         let result = self.client.catalog(etag.as_deref(), retry).await;
         self.note(&result);
         match result? {
@@ -194,15 +220,14 @@ impl Inner {
 
     /// Remembers the queues; publishes them.
     pub fn set_queues(&self, queues: QueuesResponse) {
-        if let Ok(mut q) = self.queues.lock() {
-            *q = Some(queues.clone());
-        }
-        let _ = self.events.send(KioskEvent::NowServing { queues: queues.queues });
+        *self.queues() = Some(queues.clone());
+        self.publish(KioskEvent::NowServing { queues: queues.queues });
     }
 
-    /// The last known waiting count of a service, bumped by one ticket.
+    /// The last known waiting count of a service, bumped by one ticket;
+    /// `None` when the queues were never heard of (the slip says "unknown").
     pub fn bump_waiting(&self, service_id: &str) -> Option<u32> {
-        let mut q = self.queues.lock().ok()?;
+        let mut q = self.queues();
         let state = q.as_mut()?.queues.iter_mut().find(|s| s.service_id == service_id)?;
         let ahead = state.waiting;
         state.waiting += 1;

@@ -2,7 +2,7 @@
 //! settings. One transaction per state change, `synchronous=FULL`, so what
 //! was committed survives a power cut or `kill -9`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use jiff::Timestamp;
@@ -34,11 +34,14 @@ impl PrintState {
         }
     }
 
-    fn parse(s: &str) -> Self {
+    /// The column's CHECK constraint allows only the three states; anything
+    /// else is a damaged journal, reported rather than read as "pending".
+    fn parse(s: &str) -> Result<Self, EngineError> {
         match s {
-            "printed" => Self::Printed,
-            "failed" => Self::Failed,
-            _ => Self::Pending,
+            "pending" => Ok(Self::Pending),
+            "printed" => Ok(Self::Printed),
+            "failed" => Ok(Self::Failed),
+            other => Err(EngineError::Store(format!("journal: unknown print state {other:?}"))),
         }
     }
 }
@@ -83,36 +86,51 @@ pub struct OfflineDraft {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
-    path: PathBuf,
 }
 
 fn now_ms() -> i64 {
     Timestamp::now().as_millisecond()
 }
 
+/// The migrations already applied (`PRAGMA user_version`); more than this
+/// build knows is [`EngineError::StoreTooNew`]: its tables may mean
+/// something this kiosk would misread or overwrite.
+fn schema_version(conn: &Connection, path: &Path) -> Result<usize, EngineError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    match usize::try_from(found) {
+        Ok(v) if v <= MIGRATIONS.len() => Ok(v),
+        _ => Err(EngineError::StoreTooNew { path: path.to_path_buf(), found, known: MIGRATIONS.len() }),
+    }
+}
+
+/// Applies the migrations after `applied`, each in its own transaction with its number.
+fn migrate(conn: &mut Connection, applied: usize) -> Result<(), EngineError> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let number = i + 1;
+        let failed = |e: rusqlite::Error| EngineError::Store(format!("migration {number}: {e}"));
+        let tx = conn.transaction().map_err(failed)?;
+        tx.execute_batch(sql).map_err(failed)?;
+        tx.pragma_update(None, "user_version", number).map_err(failed)?;
+        tx.commit().map_err(failed)?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Opens (creating) `data_dir/kiosk.db` and applies the migrations.
+    /// Opens (creating) `data_dir/kiosk.db` and applies the migrations; a
+    /// store written by a newer kiosk is refused before anything is written.
     pub fn open(data_dir: &Path) -> Result<Store, EngineError> {
         std::fs::create_dir_all(data_dir).map_err(|e| EngineError::Store(format!("cannot create {}: {e}", data_dir.display())))?;
         let path = data_dir.join("kiosk.db");
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read the version first: switching a newer file to WAL would already write to it.
+        let version = schema_version(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i + 1)?;
-            tx.commit()?;
-        }
-        Ok(Store { conn: Mutex::new(conn), path })
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        migrate(&mut conn, version)?;
+        Ok(Store { conn: Mutex::new(conn) })
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {
@@ -140,16 +158,6 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>, EngineError> {
         let conn = self.lock()?;
         Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
-    /// Sets a setting.
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), EngineError> {
-        let conn = self.lock()?;
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
     }
 
     /// Journals a ticket the server issued (print state pending).
@@ -255,7 +263,7 @@ impl Store {
         let Some((json, print_state, print_error, sync_state, server_id)) = row else { return Ok(None) };
         Ok(Some(JournalEntry {
             ticket: serde_json::from_str(&json)?,
-            print_state: PrintState::parse(&print_state),
+            print_state: PrintState::parse(&print_state)?,
             print_error,
             sync_state,
             server_id,

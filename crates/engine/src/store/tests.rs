@@ -1,26 +1,5 @@
 use super::*;
 
-fn ticket(id: &str, number: &str) -> KioskTicket {
-    KioskTicket {
-        id: id.into(),
-        number: number.into(),
-        service_id: "svc".into(),
-        service_name: "Đất đai".into(),
-        service_name_en: None,
-        area: "Khu A".into(),
-        priority: None,
-        priority_name: None,
-        issued_at: "2026-11-28T01:15:00Z".parse().unwrap(),
-        issued_local: "08:15 28/11/2026".into(),
-        ahead: None,
-        estimated_wait_s: None,
-        lookup_url: "http://x/t/tok".into(),
-        token: format!("tok-{id}"),
-        offline: true,
-        dossier_code: None,
-    }
-}
-
 #[test]
 fn offline_tickets_get_consecutive_numbers_and_an_outbox_row_each() {
     let dir = tempfile::tempdir().unwrap();
@@ -29,12 +8,12 @@ fn offline_tickets_get_consecutive_numbers_and_an_outbox_row_each() {
         let t = store
             .journal_offline("svc", "2026-11-28", &format!("key-{i}"), |d| {
                 assert_eq!(d.seq, i);
-                Ok((ticket(&d.id, &format!("B-K1-{:03}", d.seq)), format!("{{\"n\":{i}}}")))
+                Ok((KioskTicket::sample(&d.id, &format!("B-K1-{:03}", d.seq)), format!("{{\"n\":{i}}}")))
             })
             .unwrap();
         assert_eq!(t.number, format!("B-K1-{i:03}"));
     }
-    let next_day = store.journal_offline("svc", "2026-11-29", "key-4", |d| Ok((ticket(&d.id, "x"), "{}".into()))).unwrap();
+    let next_day = store.journal_offline("svc", "2026-11-29", "key-4", |d| Ok((KioskTicket::sample(&d.id, "x"), "{}".into()))).unwrap();
     assert_eq!(next_day.number, "x");
     let rows = store.outbox_pending(10).unwrap();
     assert_eq!(rows.len(), 4);
@@ -59,11 +38,45 @@ fn a_failed_build_leaves_nothing_behind_and_reopening_keeps_everything() {
         let store = Store::open(dir.path()).unwrap();
         let r = store.journal_offline("svc", "d", "k1", |_| Err(EngineError::Internal("boom".into())));
         assert!(r.is_err());
-        store.journal_online(&ticket("on-1", "B001"), "k2", "d").unwrap();
+        store.journal_online(&KioskTicket::sample("on-1", "B001"), "k2", "d").unwrap();
         store.save_catalog(Some("\"e1\""), "{}").unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.counts().unwrap(), (0, 0, 1));
     assert_eq!(store.cached_catalog().unwrap(), Some((Some("\"e1\"".into()), "{}".into())));
     assert_eq!(store.unprinted(10).unwrap()[0].number, "B001");
+}
+
+#[test]
+fn a_store_from_a_newer_kiosk_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let path = dir.path().join("kiosk.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(&err, EngineError::StoreTooNew { found: 99, known, .. } if *known == MIGRATIONS.len()), "{err:?}");
+    assert_eq!(err.code(), "store_too_new");
+    let msg = err.to_string();
+    assert!(msg.contains(&path.display().to_string()) && msg.contains("schema 99") && msg.contains("knows 1"), "{msg}");
+
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the refused file is not written");
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn a_print_state_outside_the_three_known_is_an_error_not_pending() {
+    assert_eq!(PrintState::parse("pending").unwrap(), PrintState::Pending);
+    for s in [PrintState::Pending, PrintState::Printed, PrintState::Failed] {
+        assert_eq!(PrintState::parse(s.as_str()).unwrap(), s);
+    }
+    let err = PrintState::parse("queued").unwrap_err();
+    assert_eq!(err.code(), "store");
+    assert!(err.to_string().contains("\"queued\""));
 }

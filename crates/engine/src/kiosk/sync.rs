@@ -10,9 +10,9 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 use motcua_domain::ErrorCode;
 
+use super::Inner;
 use crate::client::Retry;
 use crate::error::EngineError;
-use crate::kiosk::Inner;
 use crate::types::SyncReport;
 
 /// Rows read per batch.
@@ -95,8 +95,11 @@ pub(crate) async fn run(inner: Arc<Inner>) {
         let wait = match pass(&inner).await {
             Ok(report) if report.error.is_none() && report.remaining == 0 => {
                 if inner.known_offline() {
-                    // Nothing to send, but learn when the server is back.
-                    let _ = inner.refresh_catalog(Retry::Once).await;
+                    // Nothing to send, but learn when the server is back
+                    // (`refresh_catalog` records the answer; a failure is expected here).
+                    if let Err(e) = inner.refresh_catalog(Retry::Once).await {
+                        tracing::debug!(error = %e, "server still unreachable");
+                    }
                     pause = (pause * 2).min(MAX_PAUSE);
                     if inner.known_offline() { pause } else { IDLE }
                 } else {

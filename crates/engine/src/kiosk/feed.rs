@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use motcua_domain::api::QueueEvent;
 
+use super::Inner;
 use crate::client::Retry;
-use crate::kiosk::Inner;
 use crate::types::KioskEvent;
 
 /// Queues are polled this often even while the stream works.
@@ -63,7 +63,7 @@ async fn refresh_queues(inner: &Arc<Inner>) {
 fn handle(inner: &Inner, ev: &SseEvent) -> bool {
     match serde_json::from_str::<QueueEvent>(&ev.data) {
         Ok(QueueEvent::TicketCalled { service_id, number, counter, .. }) => {
-            let _ = inner.events.send(KioskEvent::TicketCalled { number, counter, service_id });
+            inner.publish(KioskEvent::TicketCalled { number, counter, service_id });
             true
         }
         Ok(QueueEvent::QueueChanged { .. } | QueueEvent::CounterChanged { .. }) => true,
