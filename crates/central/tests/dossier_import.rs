@@ -122,9 +122,11 @@ fn an_xlsx_with_its_own_column_names_and_statuses_goes_through_a_mapping_file() 
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    // A title above the header, as exports have: the header is the row with the code's column.
+    sheet.write_string(0, 0, "DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ 24/11/2026").unwrap();
     for (col, title) in ["Mã hồ sơ", "Thủ tục", "Người nộp", "Tình trạng", "Ngày nhận", "Hạn trả", "Cập nhật", "Ghi chú"].iter().enumerate()
     {
-        sheet.write_string(0, col as u16, *title).unwrap();
+        sheet.write_string(2, col as u16, *title).unwrap();
     }
     // Code, procedure, applicant, status label, received (a date cell), due (text), updated (a number).
     type Row<'a> = (&'a str, &'a str, &'a str, &'a str, (u16, u8, u8, u16, u8), &'a str, f64);
@@ -158,7 +160,7 @@ fn an_xlsx_with_its_own_column_names_and_statuses_goes_through_a_mapping_file() 
         ),
     ];
     for (i, (code, proc_name, who, status, (y, mo, d, h, mi), due, updated)) in rows.into_iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = i as u32 + 3;
         sheet.write_string(r, 0, code).unwrap();
         sheet.write_string(r, 1, proc_name).unwrap();
         sheet.write_string(r, 2, who).unwrap();
@@ -190,7 +192,7 @@ fn an_xlsx_with_its_own_column_names_and_statuses_goes_through_a_mapping_file() 
     let (code, out, err) = env.import(&path, &["--mapping", mapping.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
-        out.contains("row 3, column D \"Tình trạng\": status \"Chờ bổ sung\" is not in the mapping file's [status] table"),
+        out.contains("row 5, column D \"Tình trạng\": status \"Chờ bổ sung\" is not in the mapping file's [status] table"),
         "not guessed: {out}"
     );
     assert!(out.contains("imported 2, unchanged 0, rejected 1"), "{out}");

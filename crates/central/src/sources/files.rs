@@ -1,7 +1,9 @@
 //! Exported files read into records: CSV (the `csv` crate), XLSX (`calamine`,
 //! the first sheet) and JSON (an array, or `{"dossiers": [...]}`). Rows are
-//! numbered as a spreadsheet shows them (the header is row 1); JSON items are
-//! numbered from 1.
+//! numbered as a spreadsheet shows them (for CSV: the line a record starts
+//! on); JSON items are numbered from 1. The
+//! header row is the first of the first 20 with a dossier-code column (title
+//! rows above it are skipped), else the first row.
 
 use std::path::Path;
 
@@ -53,11 +55,12 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-/// Reads a file by its extension.
-pub fn read(path: &Path) -> Result<Table, String> {
+/// Reads a file by its extension; `is_code` says whether a column name is
+/// the dossier code's (it finds the header row below title rows).
+pub fn read(path: &Path, is_code: &dyn Fn(&str) -> bool) -> Result<Table, String> {
     match Format::of(path) {
-        Some(Format::Csv) => read_csv(path),
-        Some(Format::Xlsx) => read_xlsx(path),
+        Some(Format::Csv) => read_csv(path, is_code),
+        Some(Format::Xlsx) => read_xlsx(path, is_code),
         Some(Format::Json) => read_json(path),
         None => Err(format!("{}: the file must end in .csv, .xlsx or .json", path.display())),
     }
@@ -77,7 +80,7 @@ pub fn column_letter(mut index: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn cells(header: &[String], values: impl IntoIterator<Item = Option<Raw>>, first_column: usize) -> Vec<Cell> {
+fn cells(header: &[String], values: Vec<Option<Raw>>, first_column: usize) -> Vec<Cell> {
     header
         .iter()
         .zip(values)
@@ -87,35 +90,65 @@ fn cells(header: &[String], values: impl IntoIterator<Item = Option<Raw>>, first
         .collect()
 }
 
-fn read_csv(path: &Path) -> Result<Table, String> {
+/// One line of a sheet: its spreadsheet row number and its values, or why it cannot be read.
+type Line = (usize, Result<Vec<Option<Raw>>, String>);
+
+/// How far down a header row is looked for.
+const HEADER_SEARCH: usize = 20;
+
+/// A sheet's lines → its header and records.
+fn table(lines: Vec<Line>, first_column: usize, is_code: &dyn Fn(&str) -> bool) -> Table {
+    let texts = |values: &[Option<Raw>]| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| match v {
+                Some(Raw::Text(s)) => s.trim().to_string(),
+                Some(other) => other.describe(),
+                None => String::new(),
+            })
+            .collect()
+    };
+    let header_at = lines
+        .iter()
+        .take(HEADER_SEARCH)
+        .position(|(_, values)| values.as_ref().is_ok_and(|v| texts(v).iter().any(|t| is_code(t))))
+        .unwrap_or(0);
+    let mut lines = lines.into_iter().skip(header_at);
+    let header = match lines.next() {
+        Some((_, Ok(values))) => texts(&values),
+        _ => return Table::default(),
+    };
+    let rows = lines
+        .filter(|(_, values)| values.as_ref().map_or(true, |v| v.iter().any(Option::is_some)))
+        .map(|(number, values)| Row { place: format!("row {number}"), cells: values.map(|v| cells(&header, v, first_column)) })
+        .collect();
+    Table { header, rows }
+}
+
+fn read_csv(path: &Path, is_code: &dyn Fn(&str) -> bool) -> Result<Table, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    // Excel in a Vietnamese locale saves CSV with ';': take the header line's commoner separator.
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |c: u8| first_line.iter().filter(|b| **b == c).count();
+    // Excel in a Vietnamese locale saves CSV with ';': take the commoner separator of the first lines.
+    let head: Vec<&[u8]> = bytes.split(|b| *b == b'\n').take(HEADER_SEARCH).collect();
+    let count = |c: u8| head.iter().flat_map(|l| l.iter()).filter(|b| **b == c).count();
     let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(bytes);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("{}: cannot read the header row: {e} (save the file as CSV UTF-8)", path.display()))?
-        .iter()
-        .map(|h| h.trim().to_string())
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(bytes);
+    // A record's place is the line it starts on (blank lines are skipped by the reader but counted here).
+    let lines = reader
+        .records()
+        .enumerate()
+        .map(|(i, record)| {
+            let line = match &record {
+                Ok(r) => r.position().map(csv::Position::line),
+                Err(e) => e.position().map(csv::Position::line),
+            };
+            let values = record
+                .map(|r| r.iter().map(|v| (!v.trim().is_empty()).then(|| Raw::Text(v.to_string()))).collect())
+                .map_err(|e| format!("unreadable: {e} (save the file as CSV UTF-8)"));
+            (line.and_then(|l| usize::try_from(l).ok()).unwrap_or(i + 1), values)
+        })
         .collect();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let place = format!("row {}", i + 2);
-        match record {
-            Ok(record) => {
-                if record.iter().all(|v| v.trim().is_empty()) {
-                    continue;
-                }
-                let values = record.iter().map(|v| (!v.trim().is_empty()).then(|| Raw::Text(v.to_string())));
-                rows.push(Row { place, cells: Ok(cells(&header, values, 0)) });
-            }
-            Err(e) => rows.push(Row { place, cells: Err(format!("unreadable: {e} (save the file as CSV UTF-8)")) }),
-        }
-    }
-    Ok(Table { header, rows })
+    Ok(table(lines, 0, is_code))
 }
 
 fn raw_of_cell(cell: &Data) -> Option<Raw> {
@@ -144,7 +177,7 @@ fn raw_of_cell(cell: &Data) -> Option<Raw> {
     }
 }
 
-fn read_xlsx(path: &Path) -> Result<Table, String> {
+fn read_xlsx(path: &Path, is_code: &dyn Fn(&str) -> bool) -> Result<Table, String> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let range = book
         .worksheet_range_at(0)
@@ -153,30 +186,10 @@ fn read_xlsx(path: &Path) -> Result<Table, String> {
     let Some((first_row, first_col)) = range.start() else {
         return Ok(Table::default());
     };
-    let (first_row, first_col) = (first_row as usize, first_col as usize);
-    let mut lines = range.rows();
-    let header: Vec<String> = match lines.next() {
-        Some(cells) => cells
-            .iter()
-            .map(|c| match raw_of_cell(c) {
-                Some(Raw::Text(s)) => s.trim().to_string(),
-                Some(other) => other.describe(),
-                None => String::new(),
-            })
-            .collect(),
-        None => return Ok(Table::default()),
-    };
-    let mut rows = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let values: Vec<Option<Raw>> = line.iter().map(raw_of_cell).collect();
-        if values.iter().all(Option::is_none) {
-            continue;
-        }
-        // Spreadsheet rows are 1-based; the header is at first_row.
-        let place = format!("row {}", first_row + i + 2);
-        rows.push(Row { place, cells: Ok(cells(&header, values, first_col)) });
-    }
-    Ok(Table { header, rows })
+    // Spreadsheet rows are 1-based; the range starts at its first used row.
+    let lines =
+        range.rows().enumerate().map(|(i, line)| (first_row as usize + i + 1, Ok(line.iter().map(raw_of_cell).collect()))).collect();
+    Ok(table(lines, first_col as usize, is_code))
 }
 
 fn read_json(path: &Path) -> Result<Table, String> {
@@ -205,6 +218,21 @@ fn read_json(path: &Path) -> Result<Table, String> {
 mod tests {
     use super::*;
 
+    fn is_code(name: &str) -> bool {
+        crate::sources::Field::from_name(name) == Some(crate::sources::Field::Code)
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, "DANH SÁCH HỒ SƠ\nNgày xuất: 30/11/2026\n\nSTT;MaHoSo;ChuHoSo\n1;A;Lan\n").unwrap();
+        let t = read(&path, &is_code).unwrap();
+        assert_eq!(t.header, ["STT", "MaHoSo", "ChuHoSo"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].place, "row 5", "the blank line is a row too, as in a spreadsheet");
+    }
+
     #[test]
     fn column_letters_are_as_a_spreadsheet_shows_them() {
         let letters: Vec<_> = [0, 1, 25, 26, 27, 51, 52, 701, 702].into_iter().map(column_letter).collect();
@@ -216,7 +244,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.csv");
         std::fs::write(&path, "\u{feff}MaHoSo;ChuHoSo\nA;Lan\n;\nB;\"Hùng; Văn\"\n").unwrap();
-        let t = read(&path).unwrap();
+        let t = read(&path, &is_code).unwrap();
         assert_eq!(t.header, ["MaHoSo", "ChuHoSo"]);
         let places: Vec<_> = t.rows.iter().map(|r| r.place.as_str()).collect();
         assert_eq!(places, ["row 2", "row 4"], "the blank row 3 is skipped");
@@ -230,11 +258,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.json");
         std::fs::write(&path, r#"{"dossiers": [{"code": "A"}, 3]}"#).unwrap();
-        let t = read(&path).unwrap();
+        let t = read(&path, &is_code).unwrap();
         assert_eq!(t.rows.len(), 2);
         assert!(t.rows[1].cells.is_err());
         std::fs::write(&path, r#"{"items": []}"#).unwrap();
-        assert!(read(&path).is_err());
-        assert!(read(&dir.path().join("x.txt")).unwrap_err().contains(".csv, .xlsx or .json"));
+        assert!(read(&path, &is_code).is_err());
+        assert!(read(&dir.path().join("x.txt"), &is_code).unwrap_err().contains(".csv, .xlsx or .json"));
     }
 }

@@ -77,7 +77,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, String> {
         }
         None => None,
     };
-    let table = files::read(&opts.file)?;
+    let is_code = |name: &str| matches!(resolve(name, mapping.as_ref()), Resolved::Field(super::Field::Code));
+    let table = files::read(&opts.file, &is_code)?;
     if !opts.db.exists() {
         return Err(format!("no database at {}: import a catalog first (motcua-central catalog import)", opts.db.display()));
     }
@@ -160,8 +161,10 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, String> {
                 records.push(record);
                 places.push(row.place.clone());
             }
-            Err(problems) => {
+            Err(mut problems) => {
                 report.rejected += 1;
+                // Left to right, as the officer reads the row; problems without a column last.
+                problems.sort_by_key(|p| p.column.as_ref().map_or((usize::MAX, String::new()), |c| (c.len(), c.clone())));
                 for p in problems {
                     let place = p.place();
                     let at = if place.is_empty() { row.place.clone() } else { format!("{}, {place}", row.place) };
