@@ -251,3 +251,15 @@ async fn a_staff_change_at_the_counter_still_wins_and_a_later_source_update_foll
     assert_eq!(outcomes(&push(&api, &token, vec![ours(code, 10, "2026-11-30T02:05:00Z")]).await), ["updated"]);
     assert_eq!(lookup(&api, code).await["status"]["code"], 10);
 }
+
+#[tokio::test]
+async fn the_batch_is_in_the_openapi_document() {
+    let api = Api::new(MONDAY_9AM);
+    let (s, _, v) = api.call("GET", "/api/v1/openapi.json", None, None, None).await;
+    assert_eq!(s, 200);
+    let op = &v["paths"]["/api/v1/dossiers/batch"]["post"];
+    assert!(op["responses"]["200"].is_object() && op["responses"]["413"].is_object(), "{op}");
+    for schema in ["DossierBatchRequest", "BatchDossier", "DossierBatchResponse", "BatchItemResult", "WriteOutcome"] {
+        assert!(v["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+}
