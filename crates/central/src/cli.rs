@@ -66,6 +66,37 @@ enum Cmd {
         #[command(subcommand)]
         command: CatalogCmd,
     },
+    /// Dossiers from the province's one-stop system.
+    Dossiers {
+        #[command(subcommand)]
+        command: DossiersCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum DossiersCmd {
+    /// Import an exported file (CSV, XLSX or JSON; our or the national field names) through the same
+    /// checks as the API. Good rows are applied and every bad row is reported with its row and column.
+    /// Exit status: 0 all rows good, 2 some rows rejected (the others applied), 1 nothing applied.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog: the dossiers belong to it, its time zone reads the dates.
+        #[arg(long)]
+        center: String,
+        /// The file: .csv (UTF-8), .xlsx (first sheet) or .json (an array or {"dossiers": [...]}).
+        file: PathBuf,
+        /// A TOML file: [columns] renames source columns, [status] maps source statuses to 1..10.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Check and count, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The update time of rows without one, e.g. when the export was taken
+        /// (RFC 3339 or yyyyMMddHHmmss in the center's time zone). Default: now.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,6 +104,7 @@ enum RoleArg {
     Kiosk,
     Staff,
     Display,
+    Integration,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -178,6 +210,9 @@ pub fn main() -> ExitCode {
         Cmd::Token { command } => token(command),
         Cmd::Staff { command } => staff(command),
         Cmd::Catalog { command: CatalogCmd::Import { db, file, check } } => import(&db, &file, check),
+        Cmd::Dossiers { command: DossiersCmd::Import { db, center, file, mapping, dry_run, as_of } } => {
+            return import_dossiers(db, center, file, mapping, dry_run, as_of);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -283,6 +318,7 @@ fn token(cmd: TokenCmd) -> Result<(), String> {
                 RoleArg::Kiosk => Role::Kiosk,
                 RoleArg::Staff => Role::Staff,
                 RoleArg::Display => Role::Display,
+                RoleArg::Integration => Role::Integration,
             };
             let t = tokens::create(&conn, role, &center, &name).map_err(|e| e.to_string())?;
             println!("{t}");
@@ -324,6 +360,50 @@ fn import(db: &std::path::Path, file: &std::path::Path, check: bool) -> Result<(
         s.centers, s.agencies, s.fields, s.procedures, s.services, s.counters
     );
     Ok(())
+}
+
+/// `dossiers import`: 0 all rows good, 2 some rejected (the rest applied), 1 nothing applied.
+fn import_dossiers(db: PathBuf, center: String, file: PathBuf, mapping: Option<PathBuf>, dry_run: bool, as_of: Option<String>) -> ExitCode {
+    let run = || -> Result<crate::sources::import::ImportReport, String> {
+        let as_of = match as_of {
+            Some(text) => Some(parse_as_of(&db, &center, &text)?),
+            None => None,
+        };
+        let opts = crate::sources::import::ImportOptions { db, center, file, mapping, dry_run, as_of };
+        crate::sources::import::import(&opts)
+    };
+    match run() {
+        Ok(report) => {
+            if !report.ignored_columns.is_empty() {
+                println!("ignored columns (no such field): {}", report.ignored_columns.join(", "));
+            }
+            for p in &report.problems {
+                println!("{p}");
+            }
+            println!("created {}, updated {}", report.created, report.updated);
+            println!("{}", report.summary());
+            if report.rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was imported");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--as-of`: RFC 3339, or a wall-clock time in the center's time zone.
+fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    if !db.exists() {
+        return Err(format!("no database at {}", db.display()));
+    }
+    let conn = db::open(db).map_err(|e| e.to_string())?;
+    let catalogs = crate::catalog::load(&conn).map_err(|e| e.to_string())?;
+    let cat = catalogs.center(center).ok_or_else(|| format!("unknown center {center:?}"))?;
+    crate::sources::fields::time(&crate::sources::Raw::Text(text.to_string()), &cat.tz).map_err(|e| format!("--as-of: {e}"))
 }
 
 fn serve(

@@ -7,7 +7,11 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records the last one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_staff.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_staff.sql"),
+    include_str!("../migrations/0003_sources.sql"),
+];
 
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +72,12 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
     let mut conn = open(path)?;
     migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// Whether the file's schema is this server's: every migration applied, none newer.
+pub fn schema_is_current(conn: &Connection) -> Result<bool, DbError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(current == MIGRATIONS.len() as i64)
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod metrics;
 pub mod queue_rules;
+pub mod sources;
 pub mod state;
 pub mod tickets;
 pub mod tokens;

@@ -33,6 +33,11 @@ pub struct Metrics {
     pub dossier_lookup_limited: AtomicU64,
     /// Tickets called to counters, recalls included (`motcua_calls_total`).
     pub calls: AtomicU64,
+    /// Dossier batches answered 200 (`motcua_dossier_batches_total`).
+    pub dossier_batches: AtomicU64,
+    /// Pushed dossiers by outcome: created, updated, unchanged, rejected
+    /// (`motcua_dossier_batch_items_total{outcome}`).
+    pub dossier_batch_items: [AtomicU64; 4],
     latency_buckets: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_us: AtomicU64,
@@ -79,6 +84,12 @@ impl Metrics {
         counter("motcua_dossier_lookup_invalid_total", "Dossier lookups refused: not a dossier code.", &self.dossier_lookup_invalid);
         counter("motcua_dossier_lookup_limited_total", "Dossier lookups refused by the rate limit.", &self.dossier_lookup_limited);
         counter("motcua_calls_total", "Tickets called to counters.", &self.calls);
+        counter("motcua_dossier_batches_total", "Dossier batches pushed and answered.", &self.dossier_batches);
+        let name = "motcua_dossier_batch_items_total";
+        let _ = writeln!(out, "# HELP {name} Pushed dossiers by outcome.\n# TYPE {name} counter");
+        for (outcome, v) in ["created", "updated", "unchanged", "rejected"].iter().zip(&self.dossier_batch_items) {
+            let _ = writeln!(out, "{name}{{outcome=\"{outcome}\"}} {}", v.load(Relaxed));
+        }
         let name = "motcua_http_request_duration_seconds";
         let _ = writeln!(out, "# HELP {name} Request latency.\n# TYPE {name} histogram");
         for (i, le) in BUCKETS.iter().enumerate() {

@@ -15,6 +15,8 @@ pub enum Role {
     Staff,
     /// A lobby board: reads queues and calls, nothing else.
     Display,
+    /// The province's one-stop system pushing dossiers: `POST /api/v1/dossiers/batch`, nothing else.
+    Integration,
 }
 
 impl Role {
@@ -24,6 +26,7 @@ impl Role {
             Self::Kiosk => "kiosk",
             Self::Staff => "staff",
             Self::Display => "display",
+            Self::Integration => "integration",
         }
     }
 
@@ -34,6 +37,7 @@ impl Role {
             "kiosk" => Some(Self::Kiosk),
             "staff" => Some(Self::Staff),
             "display" => Some(Self::Display),
+            "integration" => Some(Self::Integration),
             _ => None,
         }
     }

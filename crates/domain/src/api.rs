@@ -382,6 +382,8 @@ pub enum ErrorCode {
     CounterPaused,
     /// The signed-in officer may not use this counter.
     CounterNotAssigned,
+    /// A dossier batch holds more than 1,000 dossiers; nothing was stored.
+    BatchTooLarge,
 }
 
 impl ErrorCode {
@@ -411,6 +413,7 @@ impl ErrorCode {
             Self::CsrfFailed => "csrf_failed",
             Self::CounterPaused => "counter_paused",
             Self::CounterNotAssigned => "counter_not_assigned",
+            Self::BatchTooLarge => "batch_too_large",
         }
     }
 
@@ -429,7 +432,7 @@ impl ErrorCode {
             | Self::PriorityNotFound => 404,
             Self::DailyCapReached | Self::ServiceClosed | Self::DossierNotReady | Self::TicketStateConflict | Self::CounterPaused => 409,
             Self::IdempotencyKeyReused => 422,
-            Self::PayloadTooLarge => 413,
+            Self::PayloadTooLarge | Self::BatchTooLarge => 413,
             Self::RateLimited => 429,
             Self::Internal => 500,
         }
@@ -461,6 +464,7 @@ impl ErrorCode {
             Self::CsrfFailed => "Phiên làm việc không hợp lệ. Vui lòng tải lại trang rồi thử lại.",
             Self::CounterPaused => "Quầy đang tạm nghỉ. Bấm \"Tiếp tục\" để gọi số.",
             Self::CounterNotAssigned => "Tài khoản của anh/chị không được phân công quầy này.",
+            Self::BatchTooLarge => "Mỗi lần gửi tối đa 1.000 hồ sơ; chưa hồ sơ nào được lưu.",
         }
     }
 
@@ -492,6 +496,7 @@ impl ErrorCode {
             Self::CsrfFailed => "Your session could not be verified. Please reload the page and try again.",
             Self::CounterPaused => "The counter is paused. Press \"Resume\" to call numbers.",
             Self::CounterNotAssigned => "Your account is not assigned to this counter.",
+            Self::BatchTooLarge => "A batch holds at most 1,000 dossiers; none was stored.",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod dossier_code;
 pub mod hours;
 pub mod scan;
+pub mod sources;
 pub mod staff;
 pub mod ticket;
 

@@ -43,21 +43,29 @@ impl Auth {
     }
 }
 
+/// The bearer token's identity, whatever its role.
+fn identify(parts: &Parts, state: &SharedState) -> Result<Auth, AppError> {
+    let token = bearer(parts).ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+    let (role, center, name) = resolve_token(state, token)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+    Ok(Auth { role, center, name, token_hash: token_hash(token) })
+}
+
 impl FromRequestParts<SharedState> for Auth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
-        let token = bearer(parts).ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
-        let hash = token_hash(token);
-        let (role, center, name) = resolve_token(state, token)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
-        if role == Role::Display {
+        let auth = identify(parts, state)?;
+        if auth.role == Role::Display {
             return Err(AppError::msg(
                 ErrorCode::Forbidden,
                 "a display token only reads the board and the queues",
                 "Mã của bảng hiển thị chỉ được xem bảng và hàng chờ",
             ));
         }
-        Ok(Auth { role, center, name, token_hash: hash })
+        if auth.role == Role::Integration {
+            return Err(integration_only());
+        }
+        Ok(auth)
     }
 }
 
@@ -101,6 +109,35 @@ impl FromRequestParts<SharedState> for Staff {
             ));
         }
         Ok(Staff(auth))
+    }
+}
+
+/// The refusal of an integration token anywhere but the batch endpoint.
+pub fn integration_only() -> AppError {
+    AppError::msg(
+        ErrorCode::Forbidden,
+        "an integration token may only push dossiers (POST /api/v1/dossiers/batch)",
+        "Mã tích hợp chỉ được gửi hồ sơ (POST /api/v1/dossiers/batch)",
+    )
+}
+
+/// A caller with the integration role: the province's one-stop system pushing dossiers.
+#[derive(Debug, Clone)]
+pub struct Integration(pub Auth);
+
+impl FromRequestParts<SharedState> for Integration {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
+        let auth = identify(parts, state)?;
+        if auth.role != Role::Integration {
+            return Err(AppError::msg(
+                ErrorCode::Forbidden,
+                "this endpoint is for an integration token (motcua-central token create --role integration)",
+                "Chức năng này chỉ dành cho mã tích hợp",
+            ));
+        }
+        Ok(Integration(auth))
     }
 }
 

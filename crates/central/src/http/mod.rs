@@ -1,5 +1,6 @@
 //! The HTTP API: `app(state) -> Router`.
 
+pub mod batch;
 pub mod catalog;
 pub mod console;
 pub mod dossiers;
@@ -36,7 +37,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 #[openapi(
     info(title = "Một Cửa central API", version = "1", description = "The server the Một Cửa lobby kiosks talk to."),
     paths(
-        health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, queues::list,
+        health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, batch::batch, queues::list,
         queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
         staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement
     ),
@@ -97,6 +98,7 @@ pub fn app(state: SharedState) -> Router {
         .route("/counters/{id}/console", get(console::console))
         .route("/board", get(console::board))
         .route("/announcements/{call_id}", get(voice::announcement))
+        .route("/dossiers/batch", post(batch::batch).layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY)))
         .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
         .route("/queues", get(queues::list))
         .route("/events", get(queues::events))

@@ -150,6 +150,9 @@ impl FromRequestParts<SharedState> for Viewer {
         let token = bearer(parts).map(str::to_string).or_else(|| cookie(&parts.headers, DISPLAY_COOKIE));
         if let Some(token) = token {
             let (role, center, _) = resolve_token(state, &token)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+            if role == Role::Integration {
+                return Err(super::extract::integration_only());
+            }
             return Ok(Viewer { center, display: role == Role::Display, staff: role == Role::Staff });
         }
         let session = current_session(state, &parts.headers)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;

@@ -11,7 +11,7 @@
 //! handlers call before queueing, so the writer only sees well-formed requests.
 
 pub(crate) mod calls;
-mod dossier;
+pub mod dossier;
 mod issue;
 mod rating;
 
@@ -21,13 +21,14 @@ use std::thread;
 use jiff::Timestamp;
 use motcua_domain::DossierCode;
 use motcua_domain::api::{IssueTicketRequest, PutDossierRequest, RatingRequest};
+use motcua_domain::sources::WriteOutcome;
 use motcua_domain::staff::TransferRequest;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use calls::{Actor, normalise_number};
-pub use dossier::validate as validate_dossier;
+pub use dossier::{DossierContent, DossierRecord, SourceKind, Ties, validate as validate_dossier};
 pub use issue::validate as validate_issue;
 pub use rating::validate as validate_rating;
 
@@ -114,6 +115,12 @@ pub enum Command {
         /// The token's name, recorded with the change.
         actor: String,
     },
+    /// Write dossiers from a source (a pushed batch) in order, each in its own
+    /// savepoint; a source record wins a tie only by its content hash.
+    PutDossiers {
+        /// The records, already mapped and checked.
+        records: Vec<DossierRecord>,
+    },
     /// Store a rating.
     Rate {
         /// The center whose kiosk took the rating.
@@ -139,6 +146,7 @@ impl std::fmt::Debug for Command {
             Self::Transfer { .. } => "Transfer",
             Self::Pause { .. } => "Pause",
             Self::PutDossier { .. } => "PutDossier",
+            Self::PutDossiers { .. } => "PutDossiers",
             Self::Rate { .. } => "Rate",
             Self::Exec(_) => "Exec",
         };
@@ -186,6 +194,8 @@ pub enum Outcome {
         /// It is new.
         created: bool,
     },
+    /// Each record's outcome, at its place; an error is that record's alone.
+    Dossiers(Vec<Result<WriteOutcome, AppError>>),
     /// A rating's id.
     Rated(Uuid),
     /// What an `Exec` function returned.
@@ -312,6 +322,7 @@ fn apply(tx: &Connection, index: &mut QueueIndex, cmd: Command, now: Timestamp) 
         Command::Pause { cat, counter_id, paused, actor } => calls::pause(tx, index, &cat, &counter_id, paused, &actor, now),
         Command::Exec(f) => f(tx, now).map(Outcome::Done),
         Command::PutDossier { center, code, req, actor } => dossier::put_dossier(tx, &center, &code, &req, &actor, now),
+        Command::PutDossiers { records } => Ok(Outcome::Dossiers(dossier::apply_each(tx, &records, Ties::ContentHash, now))),
         Command::Rate { center, req } => rating::rate(tx, &center, &req, now),
     }
 }
