@@ -258,6 +258,11 @@ function layout() {
 
 // ---------------------------------------------------------------- rendering
 
+/** A service's name in the page's language (the console's answers are in Vietnamese). */
+function serviceName(id, fallback) {
+  return cfg.services.find((s) => s.id === id)?.name ?? fallback;
+}
+
 function counterNumber() {
   return state.data?.counter?.counter?.number ?? cfg.counters.find((c) => c.id === state.counterId)?.number ?? "";
 }
@@ -292,7 +297,7 @@ function renderCurrent(cur) {
     el.current,
     h("h2", { id: "c-current-title" }, t.current),
     h("div", { class: "c-number", testid: "current-number" }, cur.number),
-    h("p", { class: "c-service", testid: "current-service" }, t.ticketOf(cur.service_name)),
+    h("p", { class: "c-service", testid: "current-service" }, t.ticketOf(serviceName(cur.service_id, cur.service_name))),
     cur.priority_name ? h("p", { class: "c-priority", testid: "current-priority" }, `${t.priority}: ${cur.priority_name}`) : null,
     h("p", { class: "c-meta" }, h("span", { testid: "current-issued" }, t.issued(hhmm.format(new Date(cur.issued_at)))), " · ", el.waited),
     cur.dossier_code ? h("p", { class: "c-dossier", testid: "current-dossier" }, `${t.dossier}: `, h("code", {}, cur.dossier_code)) : null,
@@ -308,7 +313,7 @@ function renderQueues(services) {
       h(
         "article",
         { class: "c-service-card", testid: `service-${s.letter}`, dataset: { serviceId: s.service_id, waiting: String(s.waiting) } },
-        h("h3", {}, h("span", { class: "c-letter" }, s.letter), " ", s.name),
+        h("h3", {}, h("span", { class: "c-letter" }, s.letter), " ", serviceName(s.service_id, s.name)),
         h(
           "p",
           { class: "c-counts" },
