@@ -26,6 +26,9 @@ const TEST_PACKAGES: &[&str] = &[
     // Voice calls: sox's statistics and opus-tools' reference decoder check the assembled announcement.
     "sox",
     "opus-tools",
+    // The counter console and lobby board in a real browser (tests/tests/staff_pages.rs).
+    "chromium",
+    "chromium-driver",
 ];
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).
