@@ -27,11 +27,15 @@ pub const DOSSIER_READY: &str = "000.00.23.H62-261127-0007";
 /// Demo dossier still in processing.
 pub const DOSSIER_PROCESSING: &str = "000.00.12.H62-261120-0004";
 
-/// The `motcua-central` binary next to this test's target profile; built
-/// once with the same target dir when missing.
+/// The `motcua-central` binary: `MOTCUA_CENTRAL_BIN` when set (a benchmark
+/// against the release build), else the one next to this test's target
+/// profile, built once with the same target dir when missing.
 pub fn central_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(p) = std::env::var_os("MOTCUA_CENTRAL_BIN") {
+            return PathBuf::from(p);
+        }
         let exe = std::env::current_exe().expect("current exe");
         // target/<profile>/deps/<test> → target/<profile>
         let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();

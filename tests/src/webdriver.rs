@@ -55,6 +55,24 @@ impl Session {
         self.cmd("POST", "/window/rect", Some(json!({"width": width, "height": height}))).map(|_| ())
     }
 
+    /// Opens a new top-level window (`"window"`) or tab (`"tab"`) and switches to it; returns its handle.
+    pub fn new_window(&self, kind: &str) -> Result<String> {
+        let v = self.cmd("POST", "/window/new", Some(json!({"type": kind})))?;
+        let handle = v["handle"].as_str().ok_or_else(|| format!("no handle in {v}"))?.to_string();
+        self.switch_to(&handle)?;
+        Ok(handle)
+    }
+
+    /// The current window's handle.
+    pub fn window_handle(&self) -> Result<String> {
+        Ok(self.cmd("GET", "/window", None)?.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Makes the window `handle` the one commands go to.
+    pub fn switch_to(&self, handle: &str) -> Result<()> {
+        self.cmd("POST", "/window", Some(json!({"handle": handle}))).map(|_| ())
+    }
+
     /// Makes the page's viewport (what a screenshot shows) `width`×`height`.
     pub fn viewport(&self, width: u32, height: u32) -> Result<()> {
         self.window_size(width, height)?;
@@ -325,6 +343,10 @@ impl Chromedriver {
             "--disable-sync".into(),
             "--no-first-run".into(),
             "--hide-scrollbars".into(),
+            // A board in a window behind another still runs at full speed (a TV never is behind).
+            "--disable-background-timer-throttling".into(),
+            "--disable-backgrounding-occluded-windows".into(),
+            "--disable-renderer-backgrounding".into(),
             "--force-device-scale-factor=1".into(),
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
