@@ -15,14 +15,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use motcua_tests::Central;
 use motcua_tests::webdriver::{Chromedriver, Session};
+use motcua_tests::{Central, DOSSIER_READY, LAND};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
 /// Chromium keeps at most 6 connections per host and browser profile, and
 /// every board holds one for its event stream: four boards per browser.
 const BOARDS_PER_BROWSER: usize = 4;
+/// The collect-result service: a ticket needs a dossier code.
+const RESULTS: &str = "vp-tra-ket-qua";
 
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
@@ -54,6 +56,34 @@ struct Call {
     round_trip: Duration,
 }
 
+/// A ticket this counter will call next: one of its own service, or where
+/// the kiosk refuses that (a service closed today), a land ticket
+/// transferred to this counter.
+fn take_ticket(http: &Client, url: &str, key: &str, counter: &str, service: &str) {
+    let issue = |service: &str, key: String| {
+        let resp = http
+            .post(format!("{url}/api/v1/tickets"))
+            .bearer_auth("demo-kiosk")
+            .header("Idempotency-Key", key)
+            .json(&json!({"service_id": service, "kiosk_id": "kiosk-bench", "dossier_code": (service == RESULTS).then_some(DOSSIER_READY)}))
+            .send()
+            .unwrap();
+        resp.status().is_success().then(|| resp.json::<Value>().unwrap())
+    };
+    if issue(service, key.to_string()).is_some() {
+        return;
+    }
+    let ticket = issue(LAND, format!("{key}-land")).expect("a land ticket");
+    let token = ticket["ticket"]["token"].as_str().unwrap();
+    let resp = http
+        .post(format!("{url}/api/v1/tickets/{token}/transfer"))
+        .bearer_auth("demo-staff")
+        .json(&json!({"counter_id": counter}))
+        .send()
+        .unwrap();
+    assert!(resp.status().is_success(), "transfer to {counter}: {}", resp.status());
+}
+
 /// A console at `counter` calling from `service`, `n` times, 1–3 s apart.
 fn console(url: &str, index: usize, counter: &str, service: &str, n: usize, start: &Barrier) -> Vec<Call> {
     let http = Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
@@ -66,14 +96,7 @@ fn console(url: &str, index: usize, counter: &str, service: &str, n: usize, star
         seed ^= seed >> 7;
         seed ^= seed << 17;
         std::thread::sleep(Duration::from_millis(1000 + seed % 2000));
-        let ticket = http
-            .post(format!("{url}/api/v1/tickets"))
-            .bearer_auth("demo-kiosk")
-            .header("Idempotency-Key", format!("bench-{index}-{k}"))
-            .json(&json!({"service_id": service, "kiosk_id": "kiosk-bench"}))
-            .send()
-            .unwrap();
-        assert!(ticket.status().is_success(), "ticket: {}", ticket.status());
+        take_ticket(&http, url, &format!("bench-{index}-{k}"), counter, service);
         let sent_ms = now_ms();
         let t0 = Instant::now();
         let resp = http.post(format!("{url}/api/v1/counters/{counter}/call-next")).bearer_auth("demo-staff").send().unwrap();
