@@ -8,7 +8,11 @@
 //! trip the consoles see (loopback, so the server's own time plus a little).
 //!
 //! `cargo xtask bench-board [CONSOLES BOARDS CALLS_EACH]` runs it against the
-//! release server (MOTCUA_CENTRAL_BIN); defaults 20 8 10.
+//! release server (MOTCUA_CENTRAL_BIN); defaults 20 8 10. All boards share
+//! this machine's CPU and chromium renders without a GPU here, so the boards'
+//! own drawing (the ticker scrolls at 60 frames a second in each window) is
+//! part of the figure; `BENCH_CHROMIUM_ARGS=--force-prefers-reduced-motion`
+//! stops the scrolling to see the rest alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -120,6 +124,7 @@ fn main() {
     let consoles = args.first().copied().unwrap_or(20);
     let boards = args.get(1).copied().unwrap_or(8);
     let calls_each = args.get(2).copied().unwrap_or(10);
+    let extra: Vec<&str> = std::env::var("BENCH_CHROMIUM_ARGS").ok().map(|v| v.leak().split_whitespace().collect()).unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let central = Central::start(&dir.path().join("central.db"));
     let url = central.url.clone();
@@ -140,7 +145,7 @@ fn main() {
     let mut windows: Vec<(usize, String)> = Vec::new();
     for i in 0..boards {
         if i % BOARDS_PER_BROWSER == 0 {
-            browsers.push(driver.browser(1920, 1080, true).unwrap());
+            browsers.push(driver.browser_with(1920, 1080, true, &extra).unwrap());
         } else {
             browsers.last().unwrap().new_window("window").unwrap();
         }

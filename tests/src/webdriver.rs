@@ -332,6 +332,11 @@ impl Chromedriver {
     /// profile; `autoplay` lets pages play sound without a touch (else the
     /// desktop default: sound only after the user has touched the page).
     pub fn browser(&self, width: u32, height: u32, autoplay: bool) -> Result<Session> {
+        self.browser_with(width, height, autoplay, &[])
+    }
+
+    /// [`Chromedriver::browser`] with more chromium switches.
+    pub fn browser_with(&self, width: u32, height: u32, autoplay: bool, extra: &[&str]) -> Result<Session> {
         let profile = tempfile::Builder::new().prefix("motcua-chromium-").tempdir().map_err(|e| e.to_string())?;
         let mut args = vec![
             "--headless=new".to_string(),
@@ -352,6 +357,7 @@ impl Chromedriver {
             format!("--user-data-dir={}", profile.path().display()),
         ];
         args.push(format!("--autoplay-policy={}", if autoplay { "no-user-gesture-required" } else { "document-user-activation-required" }));
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"browserName": "chrome", "goog:chromeOptions": {"binary": CHROMIUM, "args": args}});
         let s = Session::new(&self.base, caps, Some(profile))?;
         s.viewport(width, height)?;
