@@ -1,7 +1,10 @@
 //! Helpers for the cross-crate tests: the real central server binary on a
 //! loopback port, a fake ESC/POS printer, an ESC/POS → raster decoder, QR
-//! decoding with zbarimg, and kiosk configs in temp folders.
+//! decoding with zbarimg, kiosk configs in temp folders, and a W3C WebDriver
+//! client ([`webdriver`]) for the real-browser tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod webdriver;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -24,11 +27,15 @@ pub const DOSSIER_READY: &str = "000.00.23.H62-261127-0007";
 /// Demo dossier still in processing.
 pub const DOSSIER_PROCESSING: &str = "000.00.12.H62-261120-0004";
 
-/// The `motcua-central` binary next to this test's target profile; built
-/// once with the same target dir when missing.
+/// The `motcua-central` binary: `MOTCUA_CENTRAL_BIN` when set (a benchmark
+/// against the release build), else the one next to this test's target
+/// profile, built once with the same target dir when missing.
 pub fn central_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(p) = std::env::var_os("MOTCUA_CENTRAL_BIN") {
+            return PathBuf::from(p);
+        }
         let exe = std::env::current_exe().expect("current exe");
         // target/<profile>/deps/<test> → target/<profile>
         let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
@@ -332,40 +339,9 @@ pub fn qr_of_job(job: &[u8]) -> String {
 
 /// The QR of a `data:image/png;base64,…` preview.
 pub fn qr_of_preview(data_url: &str) -> String {
-    use base64_decode::decode;
-    qr_of_png(&decode(data_url.strip_prefix("data:image/png;base64,").expect("PNG data URL")))
-}
-
-/// Standard base64 decoding (enough for previews).
-mod base64_decode {
-    pub fn decode(s: &str) -> Vec<u8> {
-        let val = |c: u8| -> u32 {
-            match c {
-                b'A'..=b'Z' => (c - b'A') as u32,
-                b'a'..=b'z' => (c - b'a' + 26) as u32,
-                b'0'..=b'9' => (c - b'0' + 52) as u32,
-                b'+' => 62,
-                b'/' => 63,
-                _ => panic!("bad base64"),
-            }
-        };
-        let bytes: Vec<u8> = s.bytes().filter(|b| *b != b'=').collect();
-        let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-        for chunk in bytes.chunks(4) {
-            let mut n = 0u32;
-            for (i, c) in chunk.iter().enumerate() {
-                n |= val(*c) << (18 - 6 * i);
-            }
-            out.push((n >> 16) as u8);
-            if chunk.len() > 2 {
-                out.push((n >> 8) as u8);
-            }
-            if chunk.len() > 3 {
-                out.push(n as u8);
-            }
-        }
-        out
-    }
+    use base64::Engine as _;
+    let b64 = data_url.strip_prefix("data:image/png;base64,").expect("PNG data URL");
+    qr_of_png(&base64::engine::general_purpose::STANDARD.decode(b64).expect("base64 PNG"))
 }
 
 /// The text of a kiosk config for `central_url` and `printer` in `data_dir`;

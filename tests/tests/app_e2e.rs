@@ -9,15 +9,13 @@
 
 #[path = "app_e2e/harness.rs"]
 mod harness;
-#[path = "app_e2e/webdriver.rs"]
-mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use harness::{kiosk_bin, pdfs, start_central, start_driver, wait_new_pdf, write_config};
+use motcua_tests::webdriver::Session;
 use serde_json::Value;
-use webdriver::Session;
 
 const IN_PROCESSING: &str = "000.00.12.H62-261120-0004";
 const READY: &str = "000.00.23.H62-261127-0007";

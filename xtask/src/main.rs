@@ -26,6 +26,9 @@ const TEST_PACKAGES: &[&str] = &[
     // Voice calls: sox's statistics and opus-tools' reference decoder check the assembled announcement.
     "sox",
     "opus-tools",
+    // The counter console and lobby board in a real browser (tests/tests/staff_pages.rs).
+    "chromium",
+    "chromium-driver",
 ];
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).
@@ -41,7 +44,11 @@ fn main() -> ExitCode {
         Some("server") => server_only(),
         Some("test") => test(),
         Some("loadtest") => loadtest(&args[1..]),
-        _ => Err("usage: cargo xtask demo | test | setup | server | loadtest [KIOSKS SECONDS]".into()),
+        Some("bench-board") => bench_board(&args[1..]),
+        _ => {
+            Err("usage: cargo xtask demo | test | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH]"
+                .into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -251,6 +258,17 @@ fn test() -> Result<()> {
         .args(["test", "--workspace", "--no-fail-fast"])
         .env("PATH", path)
         .env("MOTCUA_KIOSK_BIN", target_dir().join("debug/motcua-kiosk")))
+}
+
+/// Call-next → the number on every lobby board, in headless chromium, against
+/// the release server (tests/examples/bench_board.rs).
+fn bench_board(args: &[String]) -> Result<()> {
+    apt_install(&["chromium", "chromium-driver"])?;
+    run(cargo().args(["build", "--release", "-p", "motcua-central", "--bin", "motcua-central"]))?;
+    run(cargo()
+        .args(["run", "-p", "motcua-tests", "--example", "bench_board", "--"])
+        .args(args)
+        .env("MOTCUA_CENTRAL_BIN", target_dir().join("release/motcua-central")))
 }
 
 fn loadtest(args: &[String]) -> Result<()> {

@@ -1,4 +1,6 @@
-//! The pages' scripts and styles, embedded in the binary.
+//! The pages' scripts, styles and fonts, embedded in the binary. The element
+//! builder (`dom.js`) and the Noto Sans fonts are the kiosk UI's own files,
+//! served here as they are.
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
@@ -6,14 +8,22 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const TTF: &str = "font/ttf";
+
 /// Name, content type, bytes.
-const ASSETS: &[(&str, &str, &str)] = &[
-    ("staff.css", "text/css; charset=utf-8", include_str!("../../../assets/staff.css")),
-    ("console.css", "text/css; charset=utf-8", include_str!("../../../assets/console.css")),
-    ("console.js", "text/javascript; charset=utf-8", include_str!("../../../assets/console.js")),
-    ("board.css", "text/css; charset=utf-8", include_str!("../../../assets/board.css")),
-    ("board.js", "text/javascript; charset=utf-8", include_str!("../../../assets/board.js")),
-    ("live.js", "text/javascript; charset=utf-8", include_str!("../../../assets/live.js")),
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("staff.css", CSS, include_bytes!("../../../assets/staff.css")),
+    ("console.css", CSS, include_bytes!("../../../assets/console.css")),
+    ("console.js", JS, include_bytes!("../../../assets/console.js")),
+    ("board.css", CSS, include_bytes!("../../../assets/board.css")),
+    ("board.js", JS, include_bytes!("../../../assets/board.js")),
+    ("live.js", JS, include_bytes!("../../../assets/live.js")),
+    ("page.js", JS, include_bytes!("../../../assets/page.js")),
+    ("dom.js", JS, include_bytes!("../../../../../ui/js/dom.js")),
+    ("NotoSans-Regular.ttf", TTF, include_bytes!("../../../../../ui/fonts/NotoSans-Regular.ttf")),
+    ("NotoSans-Bold.ttf", TTF, include_bytes!("../../../../../ui/fonts/NotoSans-Bold.ttf")),
 ];
 
 /// `GET /assets/{name}`.

@@ -302,6 +302,8 @@ struct ConsoleConfig {
     role: &'static str,
     center: String,
     lang: &'static str,
+    /// The center's time zone (times are shown in it).
+    time_zone: String,
     /// The counters this account may use.
     counters: Vec<CounterChoice>,
     /// Every counter of the center (transfer targets).
@@ -334,6 +336,7 @@ async fn console_page(State(state): State<SharedState>, Query(q): Query<PageQuer
         role: session.account.role.as_str(),
         center: cat.center().id.clone(),
         lang: if en { "en" } else { "vi" },
+        time_zone: cat.center().time_zone.clone(),
         counters: cat.catalog.counters.iter().filter(|c| allowed.as_ref().is_none_or(|a| a.contains(&c.id))).map(choice).collect(),
         all_counters: cat.catalog.counters.iter().map(choice).collect(),
         services: cat
@@ -378,6 +381,8 @@ struct BoardConfig {
     center: String,
     layout: &'static str,
     lang: &'static str,
+    /// The center's time zone (the clock shows it).
+    time_zone: String,
 }
 
 fn message(status: StatusCode, en: bool, title_vi: &str, title_en: &str, text_vi: &str, text_en: &str) -> Response {
@@ -458,6 +463,7 @@ async fn board_page(State(state): State<SharedState>, Query(q): Query<PageQuery>
         center: viewer.center.clone(),
         layout: if portrait { "portrait" } else { "landscape" },
         lang: if en { "en" } else { "vi" },
+        time_zone: cat.center().time_zone.clone(),
     };
     let config = match script_json(&config) {
         Ok(c) => c,
