@@ -19,7 +19,16 @@ pub fn init(dir: &Path) -> Result<WorkerGuard, String> {
         .build(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match EnvFilter::try_from_env("MOTCUA_LOG") {
+        Ok(f) => f,
+        Err(e) => {
+            // Unset is the normal case; a value that does not parse is said, not swallowed.
+            if std::env::var_os("MOTCUA_LOG").is_some() {
+                eprintln!("motcua-kiosk: MOTCUA_LOG ignored ({e}); logging at info");
+            }
+            EnvFilter::new("info")
+        }
+    };
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt::layer().with_writer(writer).with_ansi(false))

@@ -16,6 +16,9 @@ use super::status::{self, Link, PrinterState, PrinterStatus};
 use super::{PrinterError, Timeouts};
 
 /// Runs `f` on a helper thread; `None` when it did not finish in `timeout`.
+/// A helper thread that cannot be started (the OS is out of threads) is also
+/// `None`: to the citizen the printer was not reached in time either way, and
+/// the caller's timeout error names the printer and the step.
 pub(crate) fn with_timeout<T: Send + 'static>(timeout: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new().name("printer-io".to_owned()).spawn(move || {
