@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use motcua_tests::webdriver::{Chromedriver, Session, screen_path};
-use motcua_tests::{BUILDING, BUSINESS, Central, DOSSIER_READY, LAND};
+use motcua_tests::{BUILDING, BUSINESS, Central, DOSSIER_READY, LAND, central_bin, spawn_central};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
@@ -49,7 +49,7 @@ struct Lobby {
 impl Lobby {
     fn start(browsers: bool) -> Lobby {
         let dir = tempfile::tempdir().unwrap();
-        let central = Central::start(&dir.path().join("central.db"));
+        let central = spawn_central(central_bin!(), &dir.path().join("central.db"));
         let http = Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(secs(30)).build().unwrap();
         let driver = browsers.then(|| Chromedriver::start().unwrap_or_else(|e| panic!("{e}")));
         Lobby { central, http, driver, _dir: dir }
@@ -504,8 +504,6 @@ fn board_marks_a_lost_connection_and_comes_back_without_a_reload() {
     assert!(board.exists_css("[data-testid='live-lost'][hidden]").unwrap());
 
     // Power cut: the marker appears.
-    let port = lobby.central.port;
-    let db = lobby.central.db.clone();
     lobby.central.stop();
     let lost_at = Instant::now();
     board.wait_css("[data-testid='live-lost']:not([hidden])", secs(5)).unwrap();
@@ -514,7 +512,7 @@ fn board_marks_a_lost_connection_and_comes_back_without_a_reload() {
     assert!(text.contains("Mất kết nối") && text.contains("Connection lost"), "{text}");
 
     // A call while the server is back but before the stream is: the poll or the stream brings it.
-    lobby.central = Central::start_on(&db, port);
+    lobby.central.restart();
     let back_at = Instant::now();
     board.wait_css("[data-testid='live-lost'][hidden]", secs(15)).unwrap();
     eprintln!("staff_pages: marker gone {:?} after the server came back", back_at.elapsed());
