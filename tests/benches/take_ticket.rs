@@ -61,7 +61,10 @@ async fn main() {
 
     lobby.central.restart();
     let start = Instant::now();
-    assert!(eventually(Duration::from_secs(60), async || kiosk.status().await.expect("kiosk status").outbox == 0).await, "outbox not delivered");
+    assert!(
+        eventually(Duration::from_secs(60), async || kiosk.status().await.expect("kiosk status").outbox == 0).await,
+        "outbox not delivered"
+    );
     println!(
         "outbox sync: {waiting} offline tickets delivered {:.0} ms after the server returned (background task, incl. detection)",
         start.elapsed().as_secs_f64() * 1e3

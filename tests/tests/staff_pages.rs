@@ -170,6 +170,7 @@ fn board_event(board: &Session, number: &str, since: u64, timeout: Duration) -> 
 /// particular, and not right after the previous press (a bounce is ignored).
 fn f1(console: &Session) {
     console.js("document.activeElement?.blur()", json!([])).unwrap();
+    // Longer than the console's CALL_BOUNCE_MS (600): a known interval, not a guess.
     std::thread::sleep(Duration::from_millis(700));
     console.press(F1).unwrap();
 }
@@ -229,7 +230,7 @@ fn wait_text(s: &Session, testid: &str, needle: &str) -> String {
 }
 
 fn shot(s: &Session, name: &str) {
-    std::thread::sleep(Duration::from_millis(400));
+    s.settle().unwrap();
     let path = screen_path(name);
     s.screenshot(&path).unwrap();
     eprintln!("staff_pages: screenshot {}", path.display());
@@ -459,8 +460,9 @@ fn console_shows_priority_dossier_and_english_and_keys_call_once() {
     wait_text(&console, "current-dossier", DOSSIER_READY);
     wait_text(&console, "console-status", "Called");
     let t0 = console.text("current-timer").unwrap();
-    std::thread::sleep(Duration::from_millis(2100));
-    assert_ne!(console.text("current-timer").unwrap(), t0, "the service timer runs");
+    console
+        .wait_for("return document.querySelector(\"[data-testid='current-timer']\").innerText !== arguments[0]", json!([t0]), secs(5))
+        .expect("the service timer runs");
     assert!(console.text("current").unwrap().contains("Taken at"));
 
     // The choice is remembered: a reload opens counter 20 again.
