@@ -11,6 +11,7 @@
 pub mod central;
 #[cfg(feature = "escpos")]
 pub mod escpos;
+mod loopback;
 pub mod printer;
 pub mod proxy;
 pub mod tools;

@@ -1,11 +1,11 @@
 //! A fake ESC/POS network printer on loopback, and a port where nobody is.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+use crate::loopback::Loopback;
 
 /// How long the fake waits for a silent client before it hangs up.
 const IDLE: Duration = Duration::from_secs(10);
@@ -64,7 +64,6 @@ struct Shared {
     answer: Mutex<Answer>,
     record: Mutex<Record>,
     changed: Condvar,
-    closing: AtomicBool,
 }
 
 impl Shared {
@@ -81,44 +80,27 @@ impl Shared {
 /// records every connection (status requests apart from the job). Any number
 /// of connections, one after the other or at once. Stops accepting on drop.
 pub struct FakePrinter {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
+    server: Loopback,
 }
 
 impl FakePrinter {
     /// Starts one on a port of its own.
     pub fn start(answer: Answer) -> FakePrinter {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the fake printer");
-        let addr = listener.local_addr().expect("fake printer address");
-        let shared = Arc::new(Shared {
-            answer: Mutex::new(answer),
-            record: Mutex::new(Record::default()),
-            changed: Condvar::new(),
-            closing: AtomicBool::new(false),
-        });
+        let shared = Arc::new(Shared { answer: Mutex::new(answer), record: Mutex::new(Record::default()), changed: Condvar::new() });
         let s = shared.clone();
-        let acceptor = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if s.closing.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let s = s.clone();
-                std::thread::spawn(move || serve(&s, stream));
-            }
-        });
-        FakePrinter { addr, shared, acceptor: Some(acceptor) }
+        let server = Loopback::serve("fake printer", move |stream| serve(&s, stream));
+        FakePrinter { shared, server }
     }
 
     /// Its port.
     pub fn port(&self) -> u16 {
-        self.addr.port()
+        self.server.addr().port()
     }
 
     /// The printer spec a kiosk config names it by.
     pub fn spec(&self) -> String {
-        format!("escpos+tcp://{}", self.addr)
+        format!("escpos+tcp://{}", self.server.addr())
     }
 
     /// Changes how it answers from the next status request on.
@@ -161,17 +143,6 @@ impl FakePrinter {
             record = self.shared.changed.wait_timeout(record, left).unwrap_or_else(|e| e.into_inner()).0;
         }
         record
-    }
-}
-
-impl Drop for FakePrinter {
-    fn drop(&mut self) {
-        self.shared.closing.store(true, Ordering::SeqCst);
-        // Wake the acceptor so that it sees `closing`.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(a) = self.acceptor.take() {
-            let _ = a.join();
-        }
     }
 }
 
@@ -258,6 +229,7 @@ impl RefusingPort {
 mod tests {
     use super::*;
     use std::io::ErrorKind;
+    use std::net::TcpListener;
 
     fn ask(stream: &mut TcpStream, n: u8) -> std::io::Result<u8> {
         stream.write_all(&[0x10, 0x04, n])?;

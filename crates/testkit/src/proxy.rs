@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crate::loopback::Loopback;
 
 /// How long the proxy waits to reach the server.
 const CONNECT: Duration = Duration::from_secs(2);
@@ -59,7 +60,6 @@ struct Shared {
     open: Mutex<HashMap<u64, (TcpStream, TcpStream)>>,
     next_id: AtomicU64,
     counters: Counters,
-    closing: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,9 +83,8 @@ impl Shared {
 /// A TCP proxy on `127.0.0.1` in front of one server address. Stops and
 /// closes every connection on drop.
 pub struct FaultProxy {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
+    server: Loopback,
 }
 
 impl FaultProxy {
@@ -99,39 +98,29 @@ impl FaultProxy {
     /// A proxy with no server behind it yet: it closes what it accepts until
     /// [`FaultProxy::set_upstream`] names one.
     pub fn detached() -> FaultProxy {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy");
-        let addr = listener.local_addr().expect("proxy address");
         let shared = Arc::new(Shared {
             upstream: Mutex::new(None),
             fault: Mutex::new(Fault::None),
             open: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             counters: Counters::default(),
-            closing: AtomicBool::new(false),
         });
         let s = shared.clone();
-        let acceptor = std::thread::spawn(move || {
-            for client in listener.incoming() {
-                if s.closing.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                s.counters.accepted.fetch_add(1, Ordering::SeqCst);
-                let s = s.clone();
-                std::thread::spawn(move || connect(&s, client));
-            }
+        let server = Loopback::serve("proxy", move |client| {
+            s.counters.accepted.fetch_add(1, Ordering::SeqCst);
+            connect(&s, client);
         });
-        FaultProxy { addr, shared, acceptor: Some(acceptor) }
+        FaultProxy { shared, server }
     }
 
     /// Where clients connect.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
     }
 
     /// Where new connections go; `None` closes them at once (the server is down).
@@ -170,11 +159,7 @@ impl FaultProxy {
 
 impl Drop for FaultProxy {
     fn drop(&mut self) {
-        self.shared.closing.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(a) = self.acceptor.take() {
-            let _ = a.join();
-        }
+        // The listener stops when `server` drops, after this.
         self.sever_all();
     }
 }
@@ -244,6 +229,7 @@ fn pump(shared: &Shared, id: u64, mut from: TcpStream, mut to: TcpStream, way: W
 mod tests {
     use super::*;
     use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
     use std::sync::mpsc;
     use std::time::Instant;
 
@@ -279,6 +265,11 @@ mod tests {
         Ok(answer.trim_end().to_owned())
     }
 
+    fn proxied_echo() -> (FaultProxy, mpsc::Receiver<String>) {
+        let (server, seen) = echo();
+        (FaultProxy::start(server), seen)
+    }
+
     fn client(proxy: &FaultProxy) -> TcpStream {
         let s = TcpStream::connect(proxy.addr()).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -287,8 +278,7 @@ mod tests {
 
     #[test]
     fn passes_bytes_through_both_ways() {
-        let (server, seen) = echo();
-        let proxy = FaultProxy::start(server);
+        let (proxy, seen) = proxied_echo();
         let mut c = client(&proxy);
         assert_eq!(exchange(&mut c, "xin chào").unwrap(), "xin chào");
         assert_eq!(seen.recv().unwrap(), "xin chào");
@@ -297,8 +287,7 @@ mod tests {
 
     #[test]
     fn drop_closes_new_and_open_connections_without_forwarding() {
-        let (server, seen) = echo();
-        let proxy = FaultProxy::start(server);
+        let (proxy, seen) = proxied_echo();
         let mut open = client(&proxy);
         assert_eq!(exchange(&mut open, "before").unwrap(), "before");
         proxy.set_fault(Fault::Drop);
@@ -312,8 +301,7 @@ mod tests {
 
     #[test]
     fn drop_response_delivers_the_request_and_loses_the_answer() {
-        let (server, seen) = echo();
-        let proxy = FaultProxy::start(server);
+        let (proxy, seen) = proxied_echo();
         proxy.set_fault(Fault::DropResponse);
         assert!(exchange(&mut client(&proxy), "take a number").is_err(), "no answer comes back");
         assert_eq!(seen.recv_timeout(Duration::from_secs(5)).unwrap(), "take a number", "the server got it");
@@ -322,8 +310,7 @@ mod tests {
 
     #[test]
     fn delay_holds_each_chunk() {
-        let (server, _seen) = echo();
-        let proxy = FaultProxy::start(server);
+        let (proxy, _seen) = proxied_echo();
         proxy.set_fault(Fault::Delay(Duration::from_millis(150)));
         let start = Instant::now();
         assert_eq!(exchange(&mut client(&proxy), "slow").unwrap(), "slow");
