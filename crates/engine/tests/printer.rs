@@ -213,16 +213,18 @@ fn cups_prints_a_ticket_through_cups_pdf() {
     let _ = std::fs::remove_file(path);
 }
 
+/// The queue is shared (the test above, other runs on the machine): it may be
+/// printing someone else's job, which is "busy", and a job still goes in.
 #[test]
-fn kioskctl_reports_the_cups_queue_ready() {
+fn kioskctl_reports_the_cups_queue_ready_or_busy() {
     require_cups_queue();
     let out =
         std::process::Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(["printer-status", "--printer", "cups://PDF"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["state"], "ready", "{json}");
+    let (state, detail) = (json["state"].as_str().unwrap(), json["detail"].as_str().unwrap());
+    assert!(matches!((state, detail.split(':').next()), ("ready", Some("idle")) | ("busy", Some("printing"))), "{json}");
     assert_eq!(json["can_print"], true);
-    assert!(json["detail"].as_str().unwrap().starts_with("idle"), "{json}");
 }
 
 #[test]
