@@ -20,48 +20,7 @@ fn import(file: &Path, db: &Path) -> Output {
     central(&["catalog", "import", file.to_str().expect("UTF-8 path")], db)
 }
 
-const DISTRICT: &str = r#"
-format = 1
-[[centers]]
-id = "yl"
-name = "Trung tâm Phục vụ hành chính công huyện Yên Lạc"
-level = "district"
-time_zone = "Asia/Ho_Chi_Minh"
-address = "Thị trấn Yên Lạc"
-hotline = "0211 000"
-[[agencies]]
-center = "yl"
-id = "yl-tu-phap"
-name = "Phòng Tư pháp"
-[[fields]]
-id = "yl-ho-tich"
-agency = "yl-tu-phap"
-name = "Hộ tịch"
-[[procedures]]
-id = "yl-khai-sinh"
-field = "yl-ho-tich"
-name = "Đăng ký khai sinh"
-fee = "Không thu phí"
-processing_days = 1
-submit_at = "Quầy 1"
-legal_basis = "Luật Hộ tịch 2014"
-documents = [{ name = "Giấy chứng sinh", form = "original", count = 1 }]
-[[services]]
-center = "yl"
-id = "yl-tiep-nhan"
-letter = "A"
-name = "Tiếp nhận hồ sơ"
-kind = "submit"
-area = "Tầng 1"
-fields = ["yl-ho-tich"]
-avg_service_s = 300
-[[counters]]
-center = "yl"
-id = "yl-quay-1"
-number = 1
-name = "Quầy 1"
-services = ["yl-tiep-nhan"]
-"#;
+const DISTRICT: &str = include_str!("fixtures/district.toml");
 
 #[test]
 fn a_bad_catalog_is_refused_with_every_place_and_a_good_one_is_applied() {
