@@ -2,6 +2,9 @@
 //! loopback fake ESC/POS printer; p50/p99 over 1,000 taps online and
 //! offline, and the time to sync 1,000 outbox tickets after the server
 //! returns. Run: `cargo bench -p motcua-tests --bench take_ticket`.
+//! The kiosk reaches the server through the testkit's loopback front (one
+//! more hop), which keeps the server's address across its restarts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
 
@@ -44,40 +47,36 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("central.db");
-    let mut central = Central::start(&db);
-    let printer = FakePrinter::start(READY);
-    let config = config(&central.url, &printer.spec(), &dir.path().join("kiosk"), "");
-    let kiosk = Kiosk::start(config).await.expect("kiosk");
+    let mut lobby = Lobby::open(central_bin!(), READY);
+    let kiosk = Kiosk::start(lobby.config("")).await.expect("kiosk");
 
     taps(&kiosk, 20, false).await;
     report("take_ticket online (engine → server → render → printer)", taps(&kiosk, TAPS, false).await);
 
-    central.stop();
+    lobby.central.stop();
     // The first tap after the loss pays the online budget, then the kiosk knows.
     taps(&kiosk, 1, true).await;
     report("take_ticket offline (journal + outbox → render → printer)", taps(&kiosk, TAPS, true).await);
     let waiting = kiosk.status().await.expect("kiosk status").outbox;
 
-    let mut central = Central::start_on(&db, central.port);
+    lobby.central.restart();
     let start = Instant::now();
-    while kiosk.status().await.expect("kiosk status").outbox > 0 {
-        assert!(start.elapsed() < Duration::from_secs(60), "outbox not delivered");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    assert!(
+        eventually(Duration::from_secs(60), async || kiosk.status().await.expect("kiosk status").outbox == 0).await,
+        "outbox not delivered"
+    );
     println!(
         "outbox sync: {waiting} offline tickets delivered {:.0} ms after the server returned (background task, incl. detection)",
         start.elapsed().as_secs_f64() * 1e3
     );
 
     // Delivery alone: a kiosk without background tasks, one explicit pass.
-    let mut config2 = motcua_tests::config(&central.url, &printer.spec(), &dir.path().join("kiosk2"), "");
+    let mut config2 = config(&lobby.central.url, &lobby.printer.spec(), &lobby.dir.path().join("kiosk2"), "");
     config2.kiosk_code = "K2".into();
     let quiet = Kiosk::open(config2).await.expect("kiosk");
-    central.stop();
+    lobby.central.stop();
     taps(&quiet, TAPS, true).await;
-    let _central = Central::start_on(&db, central.port);
+    lobby.central.restart();
     let start = Instant::now();
     let report = quiet.sync_now().await.expect("sync");
     println!(

@@ -20,7 +20,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use motcua_tests::webdriver::{Chromedriver, Session};
-use motcua_tests::{Central, DOSSIER_READY, LAND};
+use motcua_tests::{DOSSIER_READY, LAND, spawn_central};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
@@ -126,9 +126,11 @@ fn main() {
     let calls_each = args.get(2).copied().unwrap_or(10);
     let extra: Vec<&str> = std::env::var("BENCH_CHROMIUM_ARGS").ok().map(|v| v.leak().split_whitespace().collect()).unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(&dir.path().join("central.db"));
+    // An example gets no CARGO_BIN_EXE_*: `cargo xtask bench-board` names the release server.
+    let bin = std::env::var_os("MOTCUA_CENTRAL_BIN").expect("MOTCUA_CENTRAL_BIN: run it with `cargo xtask bench-board`");
+    let central = spawn_central(&bin, &dir.path().join("central.db"));
     let url = central.url.clone();
-    println!("bench-board: server {} ({})", url, motcua_tests::central_bin().display());
+    println!("bench-board: server {} ({})", url, std::path::Path::new(&bin).display());
 
     // Counters and what they serve, as the board knows them.
     let board: Value = Client::new().get(format!("{url}/api/v1/board")).bearer_auth("demo-display").send().unwrap().json().unwrap();

@@ -188,6 +188,20 @@ impl Session {
         }
     }
 
+    /// Waits until the page is painted as a person sees it: fonts loaded,
+    /// every finite animation and transition finished, two frames drawn.
+    pub fn settle(&self) -> Result<()> {
+        self.js_async(
+            r#"const done = arguments[arguments.length - 1];
+               const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+               document.fonts.ready
+                 .then(() => Promise.all(finite.map(a => a.finished.catch(() => null))))
+                 .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));"#,
+            json!([]),
+        )?;
+        Ok(())
+    }
+
     /// Waits for `[data-testid=testid]`.
     pub fn wait(&self, testid: &str, timeout: Duration) -> Result<()> {
         self.wait_css(&format!("[data-testid='{testid}']"), timeout)
@@ -289,43 +303,18 @@ const CHROMEDRIVER: &str = "chromedriver";
 const HOW: &str = "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; `cargo xtask setup` does)";
 
 impl Chromedriver {
-    /// Starts chromedriver; a port taken between choosing and binding is retried.
+    /// Starts chromedriver and waits until it is ready.
     pub fn start() -> Result<Chromedriver> {
         if !Path::new(CHROMIUM).is_file() {
             return Err(format!("{CHROMIUM} is missing: {HOW}"));
         }
-        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().map_err(|e| e.to_string())?;
-        let mut last = String::new();
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let (child, base) = start_driver(CHROMEDRIVER, |port| {
             let mut cmd = Command::new(CHROMEDRIVER);
             cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
-            {
-                use std::os::unix::process::CommandExt;
-                cmd.process_group(0);
-            }
-            let child = cmd.spawn().map_err(|e| format!("{CHROMEDRIVER} did not start ({e}): {HOW}"))?;
-            let mut driver = Chromedriver { child, base: format!("http://127.0.0.1:{port}") };
-            let end = Instant::now() + Duration::from_secs(20);
-            while Instant::now() < end {
-                if let Ok(Some(status)) = driver.child.try_wait() {
-                    last = format!("chromedriver exited ({status}) on port {port}");
-                    break;
-                }
-                let ready = http
-                    .get(format!("{}/status", driver.base))
-                    .send()
-                    .ok()
-                    .and_then(|r| r.json::<Value>().ok())
-                    .is_some_and(|v| v["value"]["ready"] == json!(true));
-                if ready {
-                    return Ok(driver);
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            driver.kill();
-        }
-        Err(format!("chromedriver did not start: {last}"))
+            cmd
+        })
+        .map_err(|e| format!("{e}: {HOW}"))?;
+        Ok(Chromedriver { child, base })
     }
 
     /// A new headless browser window of `width`×`height` with a fresh
@@ -363,19 +352,61 @@ impl Chromedriver {
         s.viewport(width, height)?;
         Ok(s)
     }
-
-    fn kill(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Drop for Chromedriver {
     fn drop(&mut self) {
-        self.kill();
+        kill_group(&mut self.child);
     }
+}
+
+/// Kills a driver started by [`start_driver`] with everything it started
+/// (its browser or app and their children): its whole process group.
+pub fn kill_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A loopback port that was free a moment ago, for a program that takes a
+/// port number rather than a socket; [`start_driver`] notices when another
+/// process took it before the driver could.
+pub fn unused_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}
+
+/// Starts a WebDriver server (`command` for a port, in a process group of
+/// its own) and waits until `GET /status` says it is ready; returns it and
+/// its base URL. The port is picked, released and handed over, so another
+/// process may take it first: the driver then exits or never gets ready,
+/// which is seen, and a new port is tried (three times in all).
+pub fn start_driver(name: &str, mut command: impl FnMut(u16) -> Command) -> Result<(Child, String)> {
+    use std::os::unix::process::CommandExt;
+    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().map_err(|e| e.to_string())?;
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        let port = unused_port();
+        let mut child = command(port).process_group(0).spawn().map_err(|e| format!("{name} did not start ({e})"))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let end = Instant::now() + Duration::from_secs(20);
+        let failure = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break format!("port {port}: exited ({status})");
+            }
+            let status: Option<Value> = http.get(format!("{base}/status")).send().ok().and_then(|r| r.json().ok());
+            if status.as_ref().is_some_and(|v| v["value"]["ready"] == json!(true)) {
+                return Ok((child, base));
+            }
+            if Instant::now() > end {
+                break format!("port {port}: not ready after 20 s (last status {status:?})");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        kill_group(&mut child);
+        failures.push(failure);
+    }
+    Err(format!("{name} never got ready ({})", failures.join("; ")))
 }
 
 /// `target/screens/NAME.png` of this build's target folder.

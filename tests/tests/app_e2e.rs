@@ -1,20 +1,24 @@
 //! The kiosk app end to end, in its real webview: the release or debug
 //! `motcua-kiosk` binary driven through tauri-driver + WebKitWebDriver
 //! against the real central server with demo data. Every screen visited is
-//! saved as `docs/screens/NN-name.png`.
+//! saved as `target/screens/NN-name.png`; `cargo xtask screens` runs this
+//! test and copies them into `docs/screens` (a test run never writes there).
 //!
-//! Needs `MOTCUA_KIOSK_BIN`, `tauri-driver` on PATH, WebKitWebDriver and a
-//! display: `xvfb-run -a cargo test -p motcua-tests --test app_e2e`
-//! (what `cargo xtask test` does). Without them it fails, it never skips.
+//! Needs the app binary (`MOTCUA_KIOSK_BIN`, else `motcua-kiosk` next to the
+//! test's profile), `tauri-driver` on PATH, WebKitWebDriver and a display:
+//! `xvfb-run -a cargo test -p motcua-tests --test app_e2e` (what `cargo xtask
+//! test` does). Without them it fails, it never skips.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "app_e2e/harness.rs"]
 mod harness;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use harness::{kiosk_bin, pdfs, start_central, start_driver, wait_new_pdf, write_config};
-use motcua_tests::webdriver::Session;
+use harness::{kiosk_bin, pdfs, start_driver, wait_new_pdf, write_config};
+use motcua_tests::webdriver::{Session, screen_path};
+use motcua_tests::{Central, central_bin, spawn_central};
 use serde_json::Value;
 
 const IN_PROCESSING: &str = "000.00.12.H62-261120-0004";
@@ -26,28 +30,26 @@ fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-/// Saves screenshots in order into docs/screens.
+/// Saves screenshots in order as `target/screens/NN-name.png` (under the
+/// target folder, never the source tree).
 struct Shots {
-    dir: PathBuf,
     n: u32,
 }
 
 impl Shots {
     fn new() -> Self {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screens");
-        std::fs::create_dir_all(&dir).expect("screens dir");
-        Shots { dir, n: 0 }
+        Shots { n: 0 }
     }
 
     fn take(&mut self, s: &Session, name: &str) {
         // Let transitions and fonts settle so the picture is what a citizen sees.
-        std::thread::sleep(Duration::from_millis(350));
+        s.settle().expect("page settles");
         self.take_now(s, name);
     }
 
     fn take_now(&mut self, s: &Session, name: &str) {
         self.n += 1;
-        let path = self.dir.join(format!("{:02}-{name}.png", self.n));
+        let path = screen_path(&format!("{:02}-{name}", self.n));
         s.screenshot(&path).expect("screenshot");
     }
 }
@@ -90,8 +92,8 @@ fn take_ticket_flow(s: &Session, shots: &mut Shots, central: &str, slips: &Path)
     shots.take(s, "take-priority");
     s.click("priority-none").expect("no priority");
     s.wait("ticket-number", secs(20)).expect("ticket shown");
-    s.wait_css("[data-testid='ticket-preview']", secs(5)).expect("preview");
-    std::thread::sleep(Duration::from_millis(500));
+    let decoded = "const i = document.querySelector(\"[data-testid='ticket-preview']\"); return !!i && i.complete && i.naturalWidth > 0";
+    s.wait_for(decoded, serde_json::json!([]), secs(5)).expect("the slip preview decoded");
     shots.take(s, "take-ticket");
     let number = s.text("ticket-number").expect("number");
     assert!(number.starts_with('B') && number.len() == 4, "a server number like B001, got {number:?}");
@@ -268,8 +270,8 @@ fn idle_flow(s: &Session, shots: &mut Shots) {
     home(s);
 }
 
-fn offline_flow(s: &Session, shots: &mut Shots, central: harness::Proc, slips: &Path) {
-    drop(central); // the server is stopped
+fn offline_flow(s: &Session, shots: &mut Shots, mut central: Central, slips: &Path) {
+    central.stop();
     let before = pdfs(slips).len();
     s.click("home-take").expect("take");
     s.click(&format!("service-{LAND_SERVICE}")).expect("service (catalog cached)");
@@ -296,7 +298,8 @@ fn kiosk_app_end_to_end() {
     let started = Instant::now();
     let _ = kiosk_bin();
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (central, central_url) = start_central(tmp.path());
+    let central = spawn_central(central_bin!(), &tmp.path().join("central.db"));
+    let central_url = central.url.clone();
     let slips = tmp.path().join("slips");
     let (_driver, base) = start_driver();
     let mut shots = Shots::new();
@@ -322,5 +325,5 @@ fn kiosk_app_end_to_end() {
     idle_flow(&s, &mut shots);
     offline_flow(&s, &mut shots, central, &slips);
     s.end().expect("end session 2");
-    eprintln!("app_e2e: {} screenshots in docs/screens, {:?} in all", shots.n, started.elapsed());
+    eprintln!("app_e2e: {} screenshots in target/screens, {:?} in all", shots.n, started.elapsed());
 }

@@ -1,5 +1,6 @@
 //! A kiosk killed between the journal commit and the print keeps the
 //! ticket: it is there on restart and can be reprinted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 
@@ -8,18 +9,14 @@ use motcua_tests::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kiosk_killed_between_journal_and_print_can_reprint_after_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut central = Central::start(&dir.path().join("central.db"));
-    let printer = FakePrinter::start(READY);
-    let data = dir.path().join("kiosk");
-    let config_file = dir.path().join("kiosk.toml");
-    std::fs::write(&config_file, config_text(&central.url, &printer.spec(), &data, "demo-kiosk", "")).unwrap();
+    let mut lobby = Lobby::open(central_bin!(), READY);
+    let config_file = lobby.config_file("");
 
     // Online, then offline: both die right after the journal commit.
     let mut numbers = Vec::new();
     for round in 0..2 {
         if round == 1 {
-            central.stop();
+            lobby.central.stop();
         }
         let out = Command::new(kioskctl_bin())
             .args(["take-ticket", "--service", LAND, "--config"])
@@ -31,9 +28,9 @@ async fn a_kiosk_killed_between_journal_and_print_can_reprint_after_restart() {
         assert!(out.stdout.is_empty(), "no ticket was promised on screen");
         numbers.push(if round == 0 { "B001".to_owned() } else { "B-K1-001".to_owned() });
     }
-    assert!(printer.jobs().is_empty(), "nothing printed before the crash");
+    assert!(lobby.printer.jobs().is_empty(), "nothing printed before the crash");
 
-    let kiosk = Kiosk::open(config(&central.url, &printer.spec(), &data, "")).await.unwrap();
+    let kiosk = Kiosk::open(lobby.config("")).await.unwrap();
     let status = kiosk.status().await.unwrap();
     assert_eq!(status.pending_prints, 2);
     assert_eq!(status.outbox, 1, "the offline ticket is in the outbox");
@@ -42,7 +39,7 @@ async fn a_kiosk_killed_between_journal_and_print_can_reprint_after_restart() {
     for number in &numbers {
         let out = kiosk.reprint(number).await.unwrap();
         assert!(out.printed, "{:?}", out.print_error);
-        let jobs = printer.wait_jobs(1 + numbers.iter().position(|n| n == number).unwrap());
+        let jobs = lobby.printer.wait_jobs(1 + numbers.iter().position(|n| n == number).unwrap());
         assert_eq!(qr_of_job(jobs.last().unwrap()), out.ticket.lookup_url);
     }
     assert_eq!(kiosk.status().await.unwrap().pending_prints, 0);

@@ -1,4 +1,5 @@
 //! `kioskctl --config`: what an IT officer runs to check a kiosk.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 
@@ -12,12 +13,8 @@ fn kioskctl(args: &[&str], config: &std::path::Path) -> (bool, serde_json::Value
 
 #[test]
 fn kioskctl_takes_tickets_reports_status_syncs_and_explains_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("central.db");
-    let mut central = Central::start(&db);
-    let printer = FakePrinter::start(READY);
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(&config, config_text(&central.url, &printer.spec(), &dir.path().join("kiosk"), "demo-kiosk", "")).unwrap();
+    let mut lobby = Lobby::open(central_bin!(), READY);
+    let config = lobby.config_file("");
 
     let (ok, out, _) = kioskctl(&["take-ticket", "--service", LAND], &config);
     assert!(ok, "{out}");
@@ -39,7 +36,7 @@ fn kioskctl_takes_tickets_reports_status_syncs_and_explains_errors() {
     assert_eq!(err["code"], "dossier_not_ready");
     assert!(err["due_at"].is_string());
 
-    central.stop();
+    lobby.central.stop();
     let (ok, out, _) = kioskctl(&["take-ticket", "--service", LAND], &config);
     assert!(ok);
     assert_eq!(out["ticket"]["number"], "B-K1-001");
@@ -47,7 +44,7 @@ fn kioskctl_takes_tickets_reports_status_syncs_and_explains_errors() {
     assert_eq!((status["online"].as_bool(), status["outbox"].as_u64()), (Some(false), Some(1)));
     assert_eq!(status["printer"]["state"], "ready");
 
-    let _central = Central::start_on(&db, central.port);
+    lobby.central.restart();
     let (ok, report, _) = kioskctl(&["sync"], &config);
     assert!(ok, "{report}");
     assert_eq!((report["sent"].as_u64(), report["remaining"].as_u64()), (Some(1), Some(0)));

@@ -1,22 +1,21 @@
 //! Offline: server stopped → offline tickets → server back → all synced,
 //! unique, none lost, placed by issue time, and their QR lookups work.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use motcua_engine::{Kiosk, Lookup};
 use motcua_tests::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("central.db");
-    let mut central = Central::start(&db);
-    let printer = FakePrinter::start(READY);
-    let kiosk = Kiosk::start(config(&central.url, &printer.spec(), &dir.path().join("kiosk"), "")).await.unwrap();
+    let mut lobby = Lobby::open(central_bin!(), READY);
+    let kiosk = Kiosk::start(lobby.config("")).await.unwrap();
     let online = kiosk.take_ticket(LAND, None).await.unwrap();
     assert_eq!(online.ticket.number, "B001");
 
-    central.stop();
+    lobby.central.stop();
     let mut offline = Vec::new();
     for (service, priority) in [(LAND, None), (LAND, Some("vp-tinh-nguoi-cao-tuoi")), (BUSINESS, None), (LAND, None), (BUILDING, None)] {
         let out = kiosk.take_ticket(service, priority).await.unwrap();
@@ -26,7 +25,7 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     let numbers: Vec<_> = offline.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(numbers, ["B-K1-001", "B-K1-002", "A-K1-001", "B-K1-003", "C-K1-001"]);
     assert_eq!(offline[1].priority_name.as_deref().map(|n| !n.is_empty()), Some(true));
-    let jobs = printer.wait_jobs(6);
+    let jobs = lobby.printer.wait_jobs(6);
     assert_eq!(qr_of_job(&jobs[5]), offline[4].lookup_url, "the offline slip's QR");
     let status = kiosk.status().await.unwrap();
     assert!(!status.online && status.authorised);
@@ -39,8 +38,8 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     let stranger = "https://motcua.example/t/NeverIssuedHere_0123456";
     assert_eq!(kiosk.lookup(stranger).await.unwrap_err().code(), "server_unreachable");
 
-    let central = Central::start_on(&db, central.port);
-    let synced = eventually(10, async || kiosk.status().await.unwrap().outbox == 0).await;
+    lobby.central.restart();
+    let synced = eventually(Duration::from_secs(10), async || kiosk.status().await.unwrap().outbox == 0).await;
     assert!(synced, "outbox not delivered: {:?}", kiosk.status().await.unwrap());
     let after = kiosk.take_ticket(LAND, None).await.unwrap();
     assert!(!after.ticket.offline);
@@ -64,26 +63,22 @@ async fn offline_tickets_sync_when_the_server_returns_and_their_qr_works() {
     assert_eq!(last.position, Some(5));
     let status = kiosk.status().await.unwrap();
     assert!(status.online && status.last_sync.is_some() && status.outbox_rejected == 0);
-    drop(central);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_refuse_policy_issues_nothing_and_collect_result_is_never_offline() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut central = Central::start(&dir.path().join("central.db"));
-    let printer = FakePrinter::start(READY);
-    let data = dir.path().join("kiosk");
+    let mut lobby = Lobby::open(central_bin!(), READY);
     // Fetch the catalog once, then lose the server.
-    drop(Kiosk::open(config(&central.url, &printer.spec(), &data, "")).await.unwrap());
-    central.stop();
-    let kiosk = Kiosk::open(config(&central.url, &printer.spec(), &data, "").with_offline_refused()).await.unwrap();
+    drop(Kiosk::open(lobby.config("")).await.unwrap());
+    lobby.central.stop();
+    let kiosk = Kiosk::open(lobby.config("").with_offline_refused()).await.unwrap();
     assert!(kiosk.catalog().is_ok(), "the cached catalog works offline");
     assert_eq!(kiosk.take_ticket(LAND, None).await.unwrap_err().code(), "offline_refused");
     let err = kiosk.collect_result(DOSSIER_READY).await.unwrap_err();
     assert_eq!(err.code(), "server_unreachable");
     assert!(err.message_vi().contains("quầy"));
     assert_eq!(kiosk.status().await.unwrap().outbox, 0);
-    assert!(printer.jobs().is_empty());
+    assert!(lobby.printer.jobs().is_empty());
 }
 
 trait Refuse {

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use motcua_tests::webdriver::{Chromedriver, Session, screen_path};
-use motcua_tests::{BUILDING, BUSINESS, Central, DOSSIER_READY, LAND};
+use motcua_tests::{BUILDING, BUSINESS, Central, DOSSIER_READY, LAND, central_bin, spawn_central};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
@@ -49,7 +49,7 @@ struct Lobby {
 impl Lobby {
     fn start(browsers: bool) -> Lobby {
         let dir = tempfile::tempdir().unwrap();
-        let central = Central::start(&dir.path().join("central.db"));
+        let central = spawn_central(central_bin!(), &dir.path().join("central.db"));
         let http = Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(secs(30)).build().unwrap();
         let driver = browsers.then(|| Chromedriver::start().unwrap_or_else(|e| panic!("{e}")));
         Lobby { central, http, driver, _dir: dir }
@@ -170,6 +170,7 @@ fn board_event(board: &Session, number: &str, since: u64, timeout: Duration) -> 
 /// particular, and not right after the previous press (a bounce is ignored).
 fn f1(console: &Session) {
     console.js("document.activeElement?.blur()", json!([])).unwrap();
+    // Longer than the console's CALL_BOUNCE_MS (600): a known interval, not a guess.
     std::thread::sleep(Duration::from_millis(700));
     console.press(F1).unwrap();
 }
@@ -229,7 +230,7 @@ fn wait_text(s: &Session, testid: &str, needle: &str) -> String {
 }
 
 fn shot(s: &Session, name: &str) {
-    std::thread::sleep(Duration::from_millis(400));
+    s.settle().unwrap();
     let path = screen_path(name);
     s.screenshot(&path).unwrap();
     eprintln!("staff_pages: screenshot {}", path.display());
@@ -459,8 +460,9 @@ fn console_shows_priority_dossier_and_english_and_keys_call_once() {
     wait_text(&console, "current-dossier", DOSSIER_READY);
     wait_text(&console, "console-status", "Called");
     let t0 = console.text("current-timer").unwrap();
-    std::thread::sleep(Duration::from_millis(2100));
-    assert_ne!(console.text("current-timer").unwrap(), t0, "the service timer runs");
+    console
+        .wait_for("return document.querySelector(\"[data-testid='current-timer']\").innerText !== arguments[0]", json!([t0]), secs(5))
+        .expect("the service timer runs");
     assert!(console.text("current").unwrap().contains("Taken at"));
 
     // The choice is remembered: a reload opens counter 20 again.
@@ -504,8 +506,6 @@ fn board_marks_a_lost_connection_and_comes_back_without_a_reload() {
     assert!(board.exists_css("[data-testid='live-lost'][hidden]").unwrap());
 
     // Power cut: the marker appears.
-    let port = lobby.central.port;
-    let db = lobby.central.db.clone();
     lobby.central.stop();
     let lost_at = Instant::now();
     board.wait_css("[data-testid='live-lost']:not([hidden])", secs(5)).unwrap();
@@ -514,7 +514,7 @@ fn board_marks_a_lost_connection_and_comes_back_without_a_reload() {
     assert!(text.contains("Mất kết nối") && text.contains("Connection lost"), "{text}");
 
     // A call while the server is back but before the stream is: the poll or the stream brings it.
-    lobby.central = Central::start_on(&db, port);
+    lobby.central.restart();
     let back_at = Instant::now();
     board.wait_css("[data-testid='live-lost'][hidden]", secs(15)).unwrap();
     eprintln!("staff_pages: marker gone {:?} after the server came back", back_at.elapsed());

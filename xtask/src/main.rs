@@ -2,6 +2,7 @@
 //!
 //!     cargo xtask demo       install what is missing, build, start the demo server and the kiosk
 //!     cargo xtask test       install what is missing, build, run every test (unit, API, printers, engine, UI, e2e)
+//!     cargo xtask screens    run the tests that take screenshots (app end to end, staff pages) and copy them into docs/screens
 //!     cargo xtask setup      only install what is missing (Debian packages, CUPS queue, tauri-driver)
 //!     cargo xtask loadtest   release build, then N simulated kiosks against the server on loopback
 //!     cargo xtask server     only the demo central server (no window needed)
@@ -43,10 +44,11 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("server") => server_only(),
         Some("test") => test(),
+        Some("screens") => screens(),
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
         _ => {
-            Err("usage: cargo xtask demo | test | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH]"
                 .into())
         }
     };
@@ -239,23 +241,32 @@ fn demo() -> Result<()> {
 
 fn test() -> Result<()> {
     setup(true)?;
+    // Every binary a test runs: cargo builds a package's own binaries for its
+    // tests, but not another package's (kioskctl, the app).
     run(cargo().args(["build", "--workspace", "--bins"]))?;
     // UI logic with node's built-in test runner.
     if root().join("ui/tests").is_dir() {
         run(Command::new("node").current_dir(root()).args(["--test", "ui/tests/"]))?;
     }
+    // Everything else, the real app's end-to-end test included.
+    cargo_test_with_display(&["--no-fail-fast"])
+}
+
+/// `cargo test --workspace ARGS` under a virtual display, with tauri-driver on
+/// PATH and the app binary the end-to-end test drives.
+fn cargo_test_with_display(args: &[&str]) -> Result<()> {
     let mut path = std::env::var_os("PATH").unwrap_or_default();
     let mut parts: Vec<PathBuf> = std::env::split_paths(&path).collect();
     parts.push(cargo_bin());
     if let Ok(p) = std::env::join_paths(parts) {
         path = p;
     }
-    // Everything else, the real app's end-to-end test included, under a virtual display.
     run(Command::new("xvfb-run")
         .current_dir(root())
         .args(["-a", "-s", "-screen 0 1280x1024x24"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args(["test", "--workspace"])
+        .args(args)
         .env("PATH", path)
         .env("MOTCUA_KIOSK_BIN", target_dir().join("debug/motcua-kiosk")))
 }
@@ -269,6 +280,44 @@ fn bench_board(args: &[String]) -> Result<()> {
         .args(["run", "-p", "motcua-tests", "--example", "bench_board", "--"])
         .args(args)
         .env("MOTCUA_CENTRAL_BIN", target_dir().join("release/motcua-central")))
+}
+
+/// Refreshes docs/screens on purpose: runs the tests that take screenshots
+/// (the kiosk app end to end, the staff pages in chromium), which save them
+/// under the target folder (`target/screens`), then replaces the committed
+/// ones with them.
+fn screens() -> Result<()> {
+    setup(true)?;
+    run(cargo().args(["build", "--workspace", "--bins"]))?;
+    let from = target_dir().join("screens");
+    // Only this run's pictures: a screen renamed or gone must not come back.
+    if from.is_dir() {
+        std::fs::remove_dir_all(&from).map_err(|e| format!("cannot empty {}: {e}", from.display()))?;
+    }
+    cargo_test_with_display(&["--test", "app_e2e", "--test", "staff_pages"])?;
+    let to = root().join("docs/screens");
+    let mut shots: Vec<PathBuf> = std::fs::read_dir(&from)
+        .map_err(|e| format!("cannot read {}: {e}", from.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    if shots.is_empty() {
+        return Err(format!("the tests left no screenshots in {}", from.display()));
+    }
+    shots.sort();
+    std::fs::create_dir_all(&to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    // A screen renamed or gone must not linger.
+    for old in std::fs::read_dir(&to).map_err(|e| format!("cannot read {}: {e}", to.display()))?.filter_map(|e| e.ok()) {
+        if old.path().extension().is_some_and(|x| x == "png") {
+            std::fs::remove_file(old.path()).map_err(|e| format!("cannot remove {}: {e}", old.path().display()))?;
+        }
+    }
+    for shot in &shots {
+        let Some(name) = shot.file_name() else { continue };
+        std::fs::copy(shot, to.join(name)).map_err(|e| format!("cannot copy {}: {e}", shot.display()))?;
+    }
+    println!("xtask: {} screenshots copied into {}; review them with `git status` / `git diff --stat`", shots.len(), to.display());
+    Ok(())
 }
 
 fn loadtest(args: &[String]) -> Result<()> {

@@ -388,48 +388,7 @@ pub fn import(conn: &mut Connection, file: &CatalogFile) -> Result<ImportSummary
 mod tests {
     use super::*;
 
-    const SMALL: &str = r#"
-format = 1
-[[centers]]
-id = "c1"
-name = "Trung tâm Phục vụ hành chính công thử"
-level = "province"
-time_zone = "Asia/Ho_Chi_Minh"
-address = "Số 1"
-hotline = "1900"
-[[agencies]]
-center = "c1"
-id = "so-tu-phap"
-name = "Sở Tư pháp"
-[[fields]]
-id = "ho-tich"
-agency = "so-tu-phap"
-name = "Hộ tịch"
-[[procedures]]
-id = "khai-sinh"
-field = "ho-tich"
-name = "Đăng ký khai sinh"
-fee = "Không thu phí"
-processing_days = 1
-submit_at = "Quầy 1"
-legal_basis = "Luật Hộ tịch 2014"
-documents = [{ name = "Giấy chứng sinh", form = "original", count = 1 }]
-[[services]]
-center = "c1"
-id = "tu-phap"
-letter = "A"
-name = "Tư pháp"
-kind = "submit"
-area = "Khu A"
-fields = ["ho-tich"]
-avg_service_s = 300
-[[counters]]
-center = "c1"
-id = "q1"
-number = 1
-name = "Quầy 1"
-services = ["tu-phap"]
-"#;
+    const SMALL: &str = include_str!("../tests/fixtures/district.toml");
 
     #[test]
     fn a_small_valid_file_imports_and_reimports() {
@@ -446,16 +405,16 @@ services = ["tu-phap"]
     #[test]
     fn every_error_names_its_place_and_nothing_is_written() {
         let bad = SMALL
-            .replace("fields = [\"ho-tich\"]", "fields = [\"ho-tich\", \"dat-dai\"]")
+            .replace("fields = [\"yl-ho-tich\"]", "fields = [\"yl-ho-tich\", \"yl-dat-dai\"]")
             .replace("letter = \"A\"", "letter = \"a1\"")
             .replace("time_zone = \"Asia/Ho_Chi_Minh\"", "time_zone = \"Mars/Olympus\"")
-            .replace("services = [\"tu-phap\"]", "services = [\"tu-phap\", \"nope\"]");
+            .replace("services = [\"yl-tiep-nhan\"]", "services = [\"yl-tiep-nhan\", \"nope\"]");
         let file = parse(&bad).expect("parse");
         let dir = tempfile::tempdir().expect("tempdir");
         let mut conn = crate::db::open_and_migrate(&dir.path().join("c.db")).expect("db");
         let Err(CatalogFileError::Invalid(errors)) = import(&mut conn, &file) else { panic!("must be refused") };
         let all = errors.join("\n");
-        assert!(all.contains("services[0].fields[1]: unknown field \"dat-dai\""), "{all}");
+        assert!(all.contains("services[0].fields[1]: unknown field \"yl-dat-dai\""), "{all}");
         assert!(all.contains("services[0].letter"), "{all}");
         assert!(all.contains("centers[0].time_zone"), "{all}");
         assert!(all.contains("counters[0].services[1]"), "{all}");
@@ -473,6 +432,6 @@ services = ["tu-phap"]
     fn decomposed_text_is_normalised_to_nfc() {
         let decomposed: String = SMALL.nfd().collect();
         let file = parse(&decomposed).expect("parse");
-        assert_eq!(file.agencies[0].name, "Sở Tư pháp");
+        assert_eq!(file.agencies[0].name, "Phòng Tư pháp");
     }
 }

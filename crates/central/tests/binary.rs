@@ -4,42 +4,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use motcua_testkit::{Central, eventually, spawn_central};
 use serde_json::{Value, json};
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(db: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_motcua-central"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--db"])
-            .arg(db)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("first line");
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
-        Server { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start(db: &std::path::Path) -> Central {
+    spawn_central(env!("CARGO_BIN_EXE_motcua-central"), db)
 }
 
 fn client() -> reqwest::Client {
@@ -68,7 +41,7 @@ fn seq_of(number: &str) -> u32 {
 async fn sixty_four_kiosks_get_consecutive_unique_durable_numbers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("central.db");
-    let server = Server::start(&db);
+    let server = start(&db);
     let c = client();
     let mut tasks = Vec::new();
     for k in 0..64 {
@@ -121,18 +94,24 @@ async fn sixty_four_kiosks_get_consecutive_unique_durable_numbers() {
 async fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("central.db");
-    let mut server = Server::start(&db);
+    let mut server = start(&db);
     let c = client();
     let stop = Arc::new(AtomicBool::new(false));
+    let acked_so_far = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..16 {
-        let (c, url, stop) = (c.clone(), server.url.clone(), stop.clone());
+        let (c, url, stop, acked_so_far) = (c.clone(), server.url.clone(), stop.clone(), acked_so_far.clone());
         tasks.push(tokio::spawn(async move {
             let mut acked = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 match issue(&c, &url, SERVICES[0], &uuid::Uuid::now_v7().to_string()).await {
-                    Ok((201, v)) => acked
-                        .push((v["ticket"]["id"].as_str().expect("id").to_string(), seq_of(v["ticket"]["number"].as_str().expect("n")))),
+                    Ok((201, v)) => {
+                        acked.push((
+                            v["ticket"]["id"].as_str().expect("id").to_string(),
+                            seq_of(v["ticket"]["number"].as_str().expect("n")),
+                        ));
+                        acked_so_far.fetch_add(1, Ordering::Relaxed);
+                    }
                     Ok((s, v)) => panic!("unexpected {s}: {v}"),
                     Err(_) => break, // the server is gone
                 }
@@ -140,17 +119,18 @@ async fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
             acked
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    server.child.kill().expect("kill -9");
-    server.child.wait().expect("reap");
+    // Kill it in the middle of the load, once there is a load to lose.
+    let loaded = eventually(Duration::from_secs(60), async || acked_so_far.load(Ordering::Relaxed) >= 200).await;
+    assert!(loaded, "the load ran before the kill ({} tickets)", acked_so_far.load(Ordering::Relaxed));
+    server.stop();
     stop.store(true, Ordering::Relaxed);
     let mut acked = Vec::new();
     for t in tasks {
         acked.extend(t.await.expect("task"));
     }
-    assert!(acked.len() > 50, "the load ran before the kill ({} tickets)", acked.len());
+    assert!(acked.len() >= 200);
 
-    let server = Server::start(&db);
+    server.restart();
     let conn = rusqlite::Connection::open(&db).expect("open db");
     for (id, _) in &acked {
         let n: i64 = conn.query_row("SELECT count(*) FROM tickets WHERE id = ?1", [id], |r| r.get(0)).expect("count");

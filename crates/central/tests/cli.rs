@@ -3,82 +3,24 @@
 // clippy.toml lets #[test] functions panic; their helpers here may too: a failed unwrap is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use motcua_testkit::{Central, central_command, spawn_central};
 
 const BIN: &str = env!("CARGO_BIN_EXE_motcua-central");
 
 fn central(args: &[&str], db: &Path) -> Output {
-    Command::new(BIN).args(args).arg("--db").arg(db).output().expect("run motcua-central")
+    central_command(BIN, args, db)
 }
 
-fn serve(db: &Path, demo: bool) -> (Child, String) {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--db"]).arg(db);
-    if demo {
-        cmd.arg("--demo");
-    }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("line");
-    let url = line.trim().strip_prefix("listening on ").expect("listening line").to_string();
-    (child, url)
+fn import(file: &Path, db: &Path) -> Output {
+    central(&["catalog", "import", file.to_str().expect("UTF-8 path")], db)
 }
 
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-const DISTRICT: &str = r#"
-format = 1
-[[centers]]
-id = "yl"
-name = "Trung tâm Phục vụ hành chính công huyện Yên Lạc"
-level = "district"
-time_zone = "Asia/Ho_Chi_Minh"
-address = "Thị trấn Yên Lạc"
-hotline = "0211 000"
-[[agencies]]
-center = "yl"
-id = "yl-tu-phap"
-name = "Phòng Tư pháp"
-[[fields]]
-id = "yl-ho-tich"
-agency = "yl-tu-phap"
-name = "Hộ tịch"
-[[procedures]]
-id = "yl-khai-sinh"
-field = "yl-ho-tich"
-name = "Đăng ký khai sinh"
-fee = "Không thu phí"
-processing_days = 1
-submit_at = "Quầy 1"
-legal_basis = "Luật Hộ tịch 2014"
-documents = [{ name = "Giấy chứng sinh", form = "original", count = 1 }]
-[[services]]
-center = "yl"
-id = "yl-tiep-nhan"
-letter = "A"
-name = "Tiếp nhận hồ sơ"
-kind = "submit"
-area = "Tầng 1"
-fields = ["yl-ho-tich"]
-avg_service_s = 300
-[[counters]]
-center = "yl"
-id = "yl-quay-1"
-number = 1
-name = "Quầy 1"
-services = ["yl-tiep-nhan"]
-"#;
+const DISTRICT: &str = include_str!("fixtures/district.toml");
 
 #[test]
 fn a_bad_catalog_is_refused_with_every_place_and_a_good_one_is_applied() {
@@ -90,19 +32,19 @@ fn a_bad_catalog_is_refused_with_every_place_and_a_good_one_is_applied() {
         DISTRICT.replace("fields = [\"yl-ho-tich\"]", "fields = [\"yl-dat-dai\"]").replace("number = 1", "number = 1\nfloor = 2"),
     )
     .expect("write");
-    let out = Command::new(BIN).args(["catalog", "import", "--db"]).arg(&db).arg(&bad).output().expect("run");
+    let out = import(&bad, &db);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown field `floor`"), "{err}");
     let bad2 = dir.path().join("bad2.toml");
     std::fs::write(&bad2, DISTRICT.replace("fields = [\"yl-ho-tich\"]", "fields = [\"yl-dat-dai\"]")).expect("write");
-    let out = Command::new(BIN).args(["catalog", "import", "--db"]).arg(&db).arg(&bad2).output().expect("run");
+    let out = import(&bad2, &db);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("services[0].fields[0]: unknown field \"yl-dat-dai\""), "{err}");
 
     let good = dir.path().join("good.toml");
     std::fs::write(&good, DISTRICT).expect("write");
-    let out = Command::new(BIN).args(["catalog", "import", "--db"]).arg(&db).arg(&good).output().expect("run");
+    let out = import(&good, &db);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 center(s)"));
 }
@@ -113,7 +55,7 @@ async fn a_created_token_works_for_its_center_only_and_a_revoked_one_is_refused(
     let db = dir.path().join("c.db");
     let good = dir.path().join("yl.toml");
     std::fs::write(&good, DISTRICT).expect("write");
-    assert!(Command::new(BIN).args(["catalog", "import", "--db"]).arg(&db).arg(&good).status().expect("import").success());
+    assert!(import(&good, &db).status.success());
     let out = central(&["token", "create", "--role", "kiosk", "--center", "nowhere", "--name", "k"], &db);
     assert!(!out.status.success(), "unknown center refused");
     let out = central(&["token", "create", "--role", "kiosk", "--center", "yl", "--name", "kiosk-1"], &db);
@@ -123,8 +65,8 @@ async fn a_created_token_works_for_its_center_only_and_a_revoked_one_is_refused(
         rusqlite::Connection::open(&db).expect("db").query_row("SELECT group_concat(hash) FROM tokens", [], |r| r.get(0)).expect("hash");
     assert!(!stored.contains(&token), "only the hash is stored");
 
-    let (child, url) = serve(&db, false);
-    let _server = Kill(child);
+    let server = Central::spawn(BIN, &db, [] as [&str; 0]);
+    let url = &server.url;
     let c = reqwest::Client::new();
     let catalog: serde_json::Value =
         c.get(format!("{url}/api/v1/catalog")).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
@@ -142,8 +84,8 @@ async fn a_created_token_works_for_its_center_only_and_a_revoked_one_is_refused(
 #[tokio::test]
 async fn a_display_hears_the_call_as_a_server_sent_event() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (child, url) = serve(&dir.path().join("c.db"), true);
-    let _server = Kill(child);
+    let server = spawn_central(BIN, &dir.path().join("c.db"));
+    let url = &server.url;
     let c = reqwest::Client::new();
     let events = c.get(format!("{url}/api/v1/events")).bearer_auth("demo-kiosk").send().await.expect("events");
     assert_eq!(events.status(), 200);

@@ -3,11 +3,9 @@
 // A test crate: a failed unwrap is the report (its helpers are not `#[test]` functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::process::Command;
 
-use common::{decode_escpos, pdf_text, zbar};
+use motcua_testkit::{decode_escpos, pdf_words, zbar};
 
 fn kioskctl(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(args).output().unwrap()
@@ -36,7 +34,7 @@ fn render_writes_png_pdf_and_escpos_with_the_sample_qr() {
         let pdf = dir.path().join(format!("{slip}.pdf"));
         let out = kioskctl(&["render", "--slip", slip, "--sample", "--format", "pdf", "--out", pdf.to_str().unwrap(), "--lang", "en"]);
         assert!(out.status.success());
-        assert!(pdf_text(&pdf).contains(needle));
+        assert!(pdf_words(&pdf).contains(needle));
     }
 }
 

@@ -4,10 +4,8 @@
 // A test crate: a failed unwrap is the report (its helpers are not `#[test]` functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{decode_escpos, pdf_text, pdf_to_png, run, zbar};
 use motcua_receipt::{Align, Item, Lang, Layout, Paper, Renderer, TextSize, Weight, escpos, samples, slips};
+use motcua_testkit::{decode_escpos, pdf_text, pdf_to_png, pdf_words, run_tool, zbar};
 
 fn renderer() -> Renderer {
     Renderer::new().expect("embedded fonts parse")
@@ -66,7 +64,7 @@ fn pdf_embeds_the_font_as_a_subset() {
     let pdf = dir.path().join("ticket.pdf");
     let layout = slips::ticket(&samples::ticket(None), Lang::Vi).unwrap();
     std::fs::write(&pdf, r.pdf(&layout, Paper::Mm80).unwrap()).unwrap();
-    let out = run("pdffonts", "poppler-utils", &[pdf.to_str().unwrap()]);
+    let out = run_tool("pdffonts", "poppler-utils", &[pdf.to_str().unwrap()]);
     assert!(out.status.success());
     let listing = String::from_utf8(out.stdout).unwrap();
     let fonts: Vec<&str> = listing.lines().skip(2).collect();
@@ -115,7 +113,7 @@ fn a_long_procedure_name_split_across_lines_reassembles_in_the_pdf() {
     let pdf = dir.path().join("checklist.pdf");
     let layout = slips::checklist(&checklist, Lang::Vi);
     std::fs::write(&pdf, r.pdf(&layout, Paper::Mm58).unwrap()).unwrap();
-    let flat = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = pdf_words(&pdf);
     assert!(flat.contains(&checklist.procedure_name), "{flat}");
 }
 
@@ -127,7 +125,7 @@ fn offline_ticket_carries_a_visible_offline_mark() {
         let layout = slips::ticket(&samples::ticket_offline_priority(None), lang).unwrap();
         let pdf = dir.path().join("offline.pdf");
         std::fs::write(&pdf, r.pdf(&layout, Paper::Mm80).unwrap()).unwrap();
-        let flat = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        let flat = pdf_words(&pdf);
         assert!(flat.contains(mark), "{flat}");
         assert!(flat.contains("A-K1-003"));
         // The mark is reversed: its title is white text on a black band.

@@ -1,81 +1,40 @@
-//! Processes for the end-to-end run: the real central server (demo data),
-//! tauri-driver, and the kiosk config.
+//! Processes for the end-to-end run: tauri-driver, the kiosk config and the
+//! slips it prints (the central server comes from the testkit).
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use motcua_tests::webdriver::{self, kill_group, unused_port};
 
 const HOW: &str = "run the app end-to-end tests through `cargo xtask test` (or see src-tauri/README.md): \
 they need MOTCUA_KIOSK_BIN=path/to/motcua-kiosk, tauri-driver on PATH \
 (`cargo install tauri-driver --locked --version ^2`), WebKitWebDriver (apt webkit2gtk-driver) \
 and a display (xvfb-run -a)";
 
-/// A child process (in its own process group) killed with its children on drop.
-pub struct Proc(pub Child);
+/// tauri-driver (in its own process group), killed with the WebKitWebDriver
+/// and the app it started on drop.
+pub struct Driver(Child);
 
-impl Drop for Proc {
+impl Drop for Driver {
     fn drop(&mut self) {
-        // tauri-driver starts WebKitWebDriver, which starts the app: end them all.
-        let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        kill_group(&mut self.0);
     }
 }
 
-fn own_group(cmd: &mut Command) -> &mut Command {
-    use std::os::unix::process::CommandExt;
-    cmd.process_group(0)
-}
-
-/// The kiosk binary under test; fails (never skips) without it.
+/// The kiosk binary under test: `MOTCUA_KIOSK_BIN`, else `motcua-kiosk` of
+/// the profile these tests were built with; fails (never skips) without it.
 pub fn kiosk_bin() -> PathBuf {
-    let Some(p) = std::env::var_os("MOTCUA_KIOSK_BIN") else { panic!("MOTCUA_KIOSK_BIN is not set: {HOW}") };
-    let p = PathBuf::from(p);
-    assert!(p.is_file(), "MOTCUA_KIOSK_BIN={} is not a file: {HOW}", p.display());
-    p
-}
-
-/// `motcua-central` next to this test's target dir, or `MOTCUA_CENTRAL_BIN`.
-pub fn central_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("MOTCUA_CENTRAL_BIN") {
-        return PathBuf::from(p);
+    if let Some(p) = std::env::var_os("MOTCUA_KIOSK_BIN") {
+        let p = PathBuf::from(p);
+        assert!(p.is_file(), "MOTCUA_KIOSK_BIN={} is not a file: {HOW}", p.display());
+        return p;
     }
     let exe = std::env::current_exe().expect("current exe");
-    // target/<profile>/deps/app_e2e-… → target/<profile>/motcua-central
-    let bin = exe.parent().and_then(Path::parent).expect("target dir").join("motcua-central");
-    assert!(bin.is_file(), "{} is missing: build it (cargo build -p motcua-central) or set MOTCUA_CENTRAL_BIN", bin.display());
-    bin
-}
-
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-/// Starts `motcua-central serve --demo` on a free port; returns it and its URL.
-pub fn start_central(dir: &Path) -> (Proc, String) {
-    let mut child = own_group(&mut Command::new(central_bin()))
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--db"])
-        .arg(dir.join("central.db"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start motcua-central");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("listening on ") {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let url = rx.recv_timeout(Duration::from_secs(30)).expect("central server printed its address");
-    (Proc(child), url)
+    // target/<profile>/deps/app_e2e-… → target/<profile>/motcua-kiosk
+    let p = exe.parent().and_then(Path::parent).expect("target/<profile>").join("motcua-kiosk");
+    assert!(p.is_file(), "MOTCUA_KIOSK_BIN is not set and {} is missing: {HOW}", p.display());
+    p
 }
 
 /// Writes a kiosk.toml for the demo center with PDF slips in `slips`.
@@ -105,27 +64,16 @@ online_budget_ms = 1500
     path
 }
 
-/// Starts tauri-driver (which starts WebKitWebDriver) and waits for it.
-pub fn start_driver() -> (Proc, String) {
-    let port = free_port();
-    let native = free_port();
-    let child = own_group(&mut Command::new("tauri-driver"))
-        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("tauri-driver did not start ({e}): {HOW}"));
-    let proc = Proc(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::blocking::Client::new();
-    let end = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < end {
-        if http.get(format!("{base}/status")).send().is_ok() {
-            return (proc, base);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("tauri-driver did not answer on {base}: {HOW}");
+/// Starts tauri-driver (which starts WebKitWebDriver) and waits until it is
+/// ready; returns it and its base URL.
+pub fn start_driver() -> (Driver, String) {
+    let (child, base) = webdriver::start_driver("tauri-driver", |port| {
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string(), "--native-port", &unused_port().to_string()]).stdout(Stdio::null()).stderr(Stdio::inherit());
+        cmd
+    })
+    .unwrap_or_else(|e| panic!("{e}: {HOW}"));
+    (Driver(child), base)
 }
 
 /// PDF files in `dir`.
@@ -137,15 +85,8 @@ pub fn pdfs(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Waits until `dir` holds more than `before` PDFs; returns the new ones.
+/// Waits until `dir` holds more than `before` PDFs; returns them all.
 pub fn wait_new_pdf(dir: &Path, before: usize) -> Vec<PathBuf> {
-    let end = Instant::now() + Duration::from_secs(10);
-    loop {
-        let now = pdfs(dir);
-        if now.len() > before {
-            return now;
-        }
-        assert!(Instant::now() < end, "no new slip PDF appeared in {}", dir.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let what = format!("a new slip PDF in {}", dir.display());
+    motcua_tests::wait_until(&what, Duration::from_secs(10), || Some(pdfs(dir)).filter(|now| now.len() > before))
 }

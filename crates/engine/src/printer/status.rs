@@ -129,8 +129,12 @@ pub fn decode_escpos(printer: u8, offline_cause: u8, paper: u8) -> PrinterState 
 
 /// A byte pipe to an ESC/POS printer, each operation bounded by a timeout.
 pub(crate) trait Link {
-    /// Sends bytes.
+    /// Sends bytes (a status request).
     fn send(&mut self, bytes: &[u8]) -> Result<(), PrinterError>;
+    /// Sends the print job; a transport may judge its failures differently.
+    fn send_job(&mut self, job: &[u8]) -> Result<(), PrinterError> {
+        self.send(job)
+    }
     /// Reads one byte; `Ok(None)` when the transport cannot answer (EOF).
     fn recv_byte(&mut self) -> Result<Option<u8>, PrinterError>;
 }
@@ -157,7 +161,7 @@ pub(crate) fn query_escpos(link: &mut dyn Link, printer: &str) -> Result<Printer
 pub(crate) fn print_escpos(link: &mut dyn Link, printer: &str, job: &[u8]) -> Result<PrinterStatus, PrinterError> {
     let status = query_escpos(link, printer)?;
     status.ensure_printable()?;
-    link.send(job)?;
+    link.send_job(job)?;
     Ok(status)
 }
 

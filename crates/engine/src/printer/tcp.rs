@@ -18,13 +18,35 @@ fn io_error(printer: &str, action: &'static str, after: std::time::Duration, e: 
         ErrorKind::ConnectionRefused | ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => {
             PrinterError::Offline { printer: printer.to_owned(), detail: format!("{action}: {e}") }
         }
+        // Before the job, a connection torn down under us means nothing there
+        // can print: whatever answered the port (a print server whose printer
+        // is off, or another program) is not a printer. For the citizen that
+        // is "the printer is not ready", as when nobody answers at all. Once
+        // the job is on its way the same error is `Io`: a slip may be half out.
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof
+            if action != SEND_JOB =>
+        {
+            PrinterError::Offline { printer: printer.to_owned(), detail: format!("{action}: {e}") }
+        }
         _ => PrinterError::Io { printer: printer.to_owned(), action, source: e },
+    }
+}
+
+const SEND_JOB: &str = "send job";
+
+impl TcpLink {
+    fn write(&mut self, action: &'static str, bytes: &[u8]) -> Result<(), PrinterError> {
+        self.stream.write_all(bytes).and_then(|()| self.stream.flush()).map_err(|e| io_error(&self.printer, action, self.timeouts.io, e))
     }
 }
 
 impl Link for TcpLink {
     fn send(&mut self, bytes: &[u8]) -> Result<(), PrinterError> {
-        self.stream.write_all(bytes).and_then(|()| self.stream.flush()).map_err(|e| io_error(&self.printer, "send", self.timeouts.io, e))
+        self.write("send status request", bytes)
+    }
+
+    fn send_job(&mut self, job: &[u8]) -> Result<(), PrinterError> {
+        self.write(SEND_JOB, job)
     }
 
     fn recv_byte(&mut self) -> Result<Option<u8>, PrinterError> {
@@ -73,4 +95,20 @@ pub(crate) fn print(host: &str, port: u16, printer: &str, timeouts: Timeouts, jo
     // Half-close so the printer sees the end of the job before we go.
     let _ = link.stream.shutdown(std::net::Shutdown::Write);
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reset_is_offline_before_the_job_and_an_io_error_during_it() {
+        let reset = || std::io::Error::from(ErrorKind::ConnectionReset);
+        let after = std::time::Duration::from_secs(1);
+        for action in ["connect", "send status request", "read status"] {
+            assert_eq!(io_error("p", action, after, reset()).code(), "printer_offline", "{action}");
+        }
+        assert_eq!(io_error("p", SEND_JOB, after, reset()).code(), "printer_io");
+        assert_eq!(io_error("p", SEND_JOB, after, ErrorKind::TimedOut.into()).code(), "printer_timeout");
+    }
 }
