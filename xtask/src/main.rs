@@ -241,6 +241,11 @@ fn demo() -> Result<()> {
 
 fn test() -> Result<()> {
     setup(true)?;
+    // The code's own rules first: formatted, and clippy clean (no unwrap,
+    // expect or panic outside tests; public items documented).
+    ensure_components(&["rustfmt", "clippy"])?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     // Every binary a test runs: cargo builds a package's own binaries for its
     // tests, but not another package's (kioskctl, the app).
     run(cargo().args(["build", "--workspace", "--bins"]))?;
@@ -250,6 +255,20 @@ fn test() -> Result<()> {
     }
     // Everything else, the real app's end-to-end test included.
     cargo_test_with_display(&["--no-fail-fast"])
+}
+
+/// Adds the rustup components that are missing (a minimal toolchain has neither
+/// rustfmt nor clippy).
+fn ensure_components(components: &[&str]) -> Result<()> {
+    let has = |c: &str| {
+        let probe = if c == "rustfmt" { vec!["fmt", "--version"] } else { vec!["clippy", "--version"] };
+        cargo().args(probe).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    };
+    let missing: Vec<&str> = components.iter().copied().filter(|c| !has(c)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add"]).args(&missing))
 }
 
 /// `cargo test --workspace ARGS` under a virtual display, with tauri-driver on
