@@ -26,6 +26,8 @@ const cfg = readConfig("board-config");
 const params = new URLSearchParams(location.search);
 /** Seconds between Vietnamese and English for the fixed words; `?alternate=0` keeps one language. */
 const ALTERNATE_S = Number(params.get("alternate") ?? 6);
+/** Seconds each sentence of the ticker stays up. */
+const TICKER_PAGE_S = 8;
 const HIGHLIGHT_MS = 20000;
 /** A call found by polling (not by an event) is still announced when this recent. */
 const ANNOUNCE_RECENT_MS = 90000;
@@ -79,6 +81,8 @@ const state = {
   highlightTimer: null,
   heroCall: null,
   tickerText: null,
+  tickerPages: [],
+  tickerPage: -1,
 };
 
 const el = {};
@@ -215,17 +219,43 @@ function renderHead() {
   const d = state.data;
   if (!d) return;
   el.center.textContent = state.lang === "en" ? d.center_name_en ?? d.center_name : d.center_name;
-  const text = [d.ticker, d.ticker_en].filter(Boolean).join("   •   ");
+  const text = [d.ticker, d.ticker_en].filter(Boolean).join("\n");
   if (text !== state.tickerText) {
     state.tickerText = text;
-    // Twice in a row, scrolled by half its width: a seamless loop.
-    mount(el.ticker, h("span", {}, text), h("span", { "aria-hidden": "true" }, text));
-    requestAnimationFrame(() => {
-      const half = el.ticker.scrollWidth / 2;
-      // About 70 px a second: slow enough to read.
-      el.ticker.style.animationDuration = `${Math.max(20, half / 70)}s`;
-    });
+    state.tickerPages = tickerPages(d);
+    state.tickerPage = -1;
+    nextTickerPage();
   }
+}
+
+/**
+ * The ticker shows one sentence at a time and turns the page every few
+ * seconds, rather than scrolling: a sentence that stands still is easier to
+ * read from a bench across the lobby, and a board that does not repaint
+ * sixty times a second answers calls sooner.
+ */
+function tickerPages(d) {
+  const sentences = (t) => (t ?? "").split(/(?<=[.!?])\s+/).map((x) => x.trim()).filter(Boolean);
+  return [...sentences(d.ticker), ...sentences(d.ticker_en)];
+}
+
+function nextTickerPage() {
+  const pages = state.tickerPages ?? [];
+  if (pages.length === 0) {
+    mount(el.ticker);
+    return;
+  }
+  state.tickerPage = (state.tickerPage + 1) % pages.length;
+  const span = h("span", {}, pages[state.tickerPage]);
+  mount(el.ticker, span);
+  el.ticker.style.fontSize = "";
+  // A long sentence shrinks to the line rather than being cut.
+  requestAnimationFrame(() => {
+    const box = el.ticker.parentElement;
+    if (box && span.scrollWidth > box.clientWidth * 0.96) {
+      el.ticker.style.fontSize = `${Math.max(55, Math.floor((box.clientWidth * 0.96 * 100) / span.scrollWidth))}%`;
+    }
+  });
 }
 
 function renderAll() {
@@ -473,6 +503,7 @@ skeleton();
 document.documentElement.lang = state.lang;
 tickClock();
 setInterval(tickClock, 1000);
+setInterval(nextTickerPage, TICKER_PAGE_S * 1000);
 if (ALTERNATE_S > 0) setInterval(switchLanguage, ALTERNATE_S * 1000);
 addEventListener("resize", () => {
   const n = el.now.querySelector(".b-now-number");
