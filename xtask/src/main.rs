@@ -183,7 +183,11 @@ fn print_try_it(url: &str) {
          curl -H 'Authorization: Bearer demo-kiosk' {url}/api/v1/dossiers/000.00.12.H62-261120-0004\n  \
          curl -X POST -H 'Authorization: Bearer demo-kiosk' -H 'Idempotency-Key: try-1' -H 'Content-Type: application/json' \\\n       \
          -d '{{\"service_id\":\"vp-dat-dai-tai-nguyen\",\"kiosk_id\":\"try\"}}' {url}/api/v1/tickets\n  \
-         then open the ticket's lookup_url in a browser.\n"
+         then open the ticket's lookup_url in a browser.\n\n\
+         The staff half, in a browser:\n  \
+         counter console   {url}/quay   (sign in as canbo1, password demo: counters 6 and 10, service B Đất đai)\n  \
+         lobby board       {url}/bang-hien-thi?center=vp-tinh&token=demo-display   (touch it once to turn on the sound)\n  \
+         Take a ticket for Đất đai at the kiosk, pick counter 6 in the console and press F1.\n"
     );
 }
 
