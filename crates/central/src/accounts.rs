@@ -351,11 +351,7 @@ pub fn refusal(attempt: &Attempt) -> AppError {
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, Connection) {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open_and_migrate(&dir.path().join("c.db")).unwrap();
-        (dir, conn)
-    }
+    use crate::db::temp_db as db;
 
     #[test]
     fn passwords_are_stored_as_argon2id_and_verified() {

@@ -143,6 +143,14 @@ impl ReadPool {
     }
 }
 
+/// A migrated database in a temporary folder, for unit tests.
+#[cfg(test)]
+pub(crate) fn temp_db() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = open_and_migrate(&dir.path().join("c.db")).unwrap();
+    (dir, conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use motcua_domain::ErrorCode;
 
-use super::extract::{Auth, bearer, resolve_token};
+use super::extract::{Staff, bearer, resolve_token};
 use crate::accounts::{self, Session};
 use crate::catalog::CenterCatalog;
 use crate::error::AppError;
@@ -101,14 +101,7 @@ impl FromRequestParts<SharedState> for Officer {
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, AppError> {
         if bearer(parts).is_some() {
-            let auth = Auth::from_request_parts(parts, state).await?;
-            if auth.role != Role::Staff {
-                return Err(AppError::msg(
-                    ErrorCode::Forbidden,
-                    "this endpoint is for counter staff; a kiosk token may not use it",
-                    "Chức năng này chỉ dành cho cán bộ tại quầy",
-                ));
-            }
+            let Staff(auth) = Staff::from_request_parts(parts, state).await?;
             return Ok(Officer { center: auth.center, actor: Actor { name: auth.name, counters: None }, session: None });
         }
         let session = current_session(state, &parts.headers)?.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;

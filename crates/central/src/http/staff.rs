@@ -130,17 +130,14 @@ pub async fn call_number(
 
 async fn transition(state: SharedState, officer: Officer, token: String, action: Transition) -> Result<Json<TicketResponse>, AppError> {
     let cat = officer.catalog(&state)?;
-    let counter = {
-        let conn = state.pool.get()?;
-        crate::tickets::by_token(&conn, &token)?.and_then(|r| r.counter_id)
-    };
     match state.writer.run(Command::Transition { cat: cat.clone(), token, action, actor: officer.actor }).await? {
         Outcome::Transitioned(row, call_id) => {
             if let Some(call_id) = call_id {
                 Metrics::inc(&state.metrics.calls);
                 announce(&state, &cat, &row, true, call_id);
             }
-            if let Some(c) = counter.as_deref() {
+            // Finishing a ticket keeps the counter that called it.
+            if let Some(c) = row.counter_id.as_deref() {
                 counter_changed(&state, &cat, c);
             }
             Ok(Json(TicketResponse { ticket: ticket_view(&state, &cat, &row)?, call_id }))

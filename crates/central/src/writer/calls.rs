@@ -324,8 +324,10 @@ pub(super) fn transfer(
     let today = local_day(cat, now);
     match row.status {
         TicketStatus::Called => {
-            let (_, counter, _) = called_ticket(tx, cat, token, actor)?;
-            index.finished(&counter, &row.id.to_string());
+            let counter =
+                row.counter_id.as_deref().ok_or_else(|| AppError::Internal(format!("called ticket {} has no counter", row.id)))?;
+            actor.check(counter)?;
+            index.finished(counter, &row.id.to_string());
         }
         TicketStatus::Waiting if row.day == today => {
             index.remove_waiting(row.queue(), row.day, row.priority.is_some(), row.key());

@@ -376,11 +376,7 @@ mod tests {
     use super::*;
     use motcua_domain::DossierCodeRules;
 
-    fn db() -> (tempfile::TempDir, Connection) {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open_and_migrate(&dir.path().join("c.db")).unwrap();
-        (dir, conn)
-    }
+    use crate::db::temp_db as db;
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
