@@ -1,4 +1,4 @@
-//! Command line: `motcua-kiosk [--config PATH] [--windowed]`.
+//! Command line: `motcua-kiosk [--config PATH] [--windowed] [--window-size WxH]`.
 
 use std::path::PathBuf;
 
@@ -9,6 +9,9 @@ pub struct Args {
     pub config: Option<PathBuf>,
     /// `--windowed`: a normal window for development and demos.
     pub windowed: bool,
+    /// `--window-size WxH`: the window's inner size in CSS pixels (windowed
+    /// mode; e.g. `1080x1920` for a portrait standing kiosk).
+    pub window_size: Option<(u32, u32)>,
     /// `--help`.
     pub help: bool,
     /// `--version`.
@@ -16,9 +19,22 @@ pub struct Args {
 }
 
 /// The usage text.
-pub const USAGE: &str = "usage: motcua-kiosk [--config PATH] [--windowed]\n\n  \
+pub const USAGE: &str = "usage: motcua-kiosk [--config PATH] [--windowed] [--window-size WxH]\n\n  \
 --config PATH  the kiosk.toml (default: $MOTCUA_CONFIG, then $XDG_CONFIG_HOME/motcua-kiosk/kiosk.toml,\n                 then /etc/motcua-kiosk/kiosk.toml)\n  \
---windowed     a normal window instead of fullscreen (development, demos)\n";
+--windowed     a normal window instead of fullscreen (development, demos)\n  \
+--window-size WxH  the window's size with --windowed (default 1280x1000; lobby screens:\n                 1080x1920 portrait, 1920x1080, 1366x768, 1280x1024)\n";
+
+/// Reads `1080x1920` (also `1080×1920`): both sides between 320 and 7680.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("--window-size wants WIDTHxHEIGHT such as 1080x1920, not {s:?}");
+    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(320..=7680).contains(&w) || !(320..=7680).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
 
 impl Args {
     /// Parses the arguments after the program name. Unknown arguments are
@@ -35,6 +51,11 @@ impl Args {
                 },
                 s if s.starts_with("--config=") => out.config = Some(PathBuf::from(&s["--config=".len()..])),
                 "--windowed" => out.windowed = true,
+                "--window-size" => match it.next() {
+                    Some(v) => out.window_size = Some(parse_size(&v)?),
+                    None => return Err("--window-size needs WIDTHxHEIGHT".to_owned()),
+                },
+                s if s.starts_with("--window-size=") => out.window_size = Some(parse_size(&s["--window-size=".len()..])?),
                 "--help" | "-h" => out.help = true,
                 "--version" | "-V" => out.version = true,
                 _ => unknown.push(a),
@@ -83,6 +104,15 @@ mod tests {
         assert_eq!(rest, ["--automation"]);
         assert_eq!(args(&["--config=/x.toml"]).0.config, Some(PathBuf::from("/x.toml")));
         assert!(Args::parse(["--config".to_string()]).is_err());
+    }
+
+    #[test]
+    fn window_size_is_read_and_checked() {
+        assert_eq!(args(&["--window-size", "1080x1920"]).0.window_size, Some((1080, 1920)));
+        assert_eq!(args(&["--window-size=1366×768"]).0.window_size, Some((1366, 768)));
+        for bad in ["1080", "x1920", "10x10", "1080x", "axb", "99999x100"] {
+            assert!(Args::parse(["--window-size".to_string(), bad.to_string()]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::reprint,
         commands::rate,
         commands::status,
+        commands::queues,
         commands::ui_settings,
         commands::ui_ready,
         commands::admin_exit,
@@ -75,6 +76,7 @@ pub fn run() -> u8 {
         tracing::debug!(%arg, "argument ignored");
     }
     let fullscreen = config.fullscreen && !args.windowed;
+    let size = args.window_size.unwrap_or(shell::DEFAULT_SIZE);
     let kiosk = match tauri::async_runtime::block_on(Kiosk::start(config)) {
         Ok(k) => k,
         Err(e) => {
@@ -98,7 +100,7 @@ pub fn run() -> u8 {
             shell::forward_events(app.handle().clone(), &kiosk);
             app.manage(kiosk);
             app.manage(Shell::new(fullscreen, started));
-            let _window = shell::open_window(app, fullscreen)?;
+            let _window = shell::open_window(app, fullscreen, size)?;
             #[cfg(target_os = "linux")]
             shell::tune_webkit(&_window);
             Ok(())

@@ -54,10 +54,14 @@ pub fn navigation_allowed(url: &Url) -> bool {
 }
 
 /// Opens the kiosk window.
-pub fn open_window<R: Runtime, M: Manager<R>>(manager: &M, fullscreen: bool) -> tauri::Result<tauri::WebviewWindow<R>> {
+/// The windowed size when none is asked for.
+pub const DEFAULT_SIZE: (u32, u32) = (1280, 1000);
+
+/// Opens the kiosk window (`size` applies when not fullscreen).
+pub fn open_window<R: Runtime, M: Manager<R>>(manager: &M, fullscreen: bool, size: (u32, u32)) -> tauri::Result<tauri::WebviewWindow<R>> {
     WebviewWindowBuilder::new(manager, "main", WebviewUrl::App("index.html".into()))
         .title("Một Cửa")
-        .inner_size(1280.0, 1000.0)
+        .inner_size(f64::from(size.0), f64::from(size.1))
         .min_inner_size(800.0, 600.0)
         .fullscreen(fullscreen)
         .decorations(!fullscreen)

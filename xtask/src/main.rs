@@ -286,7 +286,7 @@ fn cargo_test_with_display(args: &[&str]) -> Result<()> {
     }
     run(Command::new("xvfb-run")
         .current_dir(root())
-        .args(["-a", "-s", "-screen 0 1280x1024x24"])
+        .args(["-a", "-s", "-screen 0 1920x1920x24"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["test", "--workspace"])
         .args(args)
