@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "reprint",
     "rate",
     "status",
+    "queues",
     "ui_settings",
     "ui_ready",
     "admin_exit",

@@ -82,6 +82,13 @@ pub async fn status<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> 
     Ok(kiosk.status().await?)
 }
 
+/// The queues as last heard (now serving, waiting counts): the page asks
+/// once at start, then follows `now_serving` events.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn queues<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Res<Vec<motcua_domain::api::QueueState>> {
+    Ok(kiosk.queues())
+}
+
 /// What the page needs to know about the kiosk at start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UiSettings {

@@ -274,6 +274,12 @@ impl Kiosk {
         sync::pass(&self.inner).await
     }
 
+    /// The queues as last heard from the server (empty before the first
+    /// answer): what a page shows before the next `now_serving` event.
+    pub fn queues(&self) -> Vec<motcua_domain::api::QueueState> {
+        self.inner.queues_now()
+    }
+
     /// Live events: now serving, tickets called, status changes.
     pub fn subscribe(&self) -> broadcast::Receiver<KioskEvent> {
         self.inner.events.subscribe()

@@ -224,6 +224,11 @@ impl Inner {
         self.publish(KioskEvent::NowServing { queues: queues.queues });
     }
 
+    /// The queues as last heard (empty before the first answer).
+    pub fn queues_now(&self) -> Vec<motcua_domain::api::QueueState> {
+        self.queues().as_ref().map(|q| q.queues.clone()).unwrap_or_default()
+    }
+
     /// The last known waiting count of a service, bumped by one ticket;
     /// `None` when the queues were never heard of (the slip says "unknown").
     pub fn bump_waiting(&self, service_id: &str) -> Option<u32> {
