@@ -157,11 +157,32 @@ impl Session {
         v.get(ELEMENT).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("no element id in {v}"))
     }
 
-    /// Clicks the element with `data-testid` = `testid` (a real pointer click).
+    /// Clicks the element with `data-testid` = `testid` (a real pointer click),
+    /// turning the pages of a list as a citizen would when it is on a later page.
     pub fn click(&self, testid: &str) -> Result<()> {
+        self.reveal(testid)?;
         self.wait(testid, Duration::from_secs(10))?;
         let id = self.element(&format!("[data-testid='{testid}']"))?;
         self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})))?;
+        Ok(())
+    }
+
+    /// When `testid` is not on the page but a list shows pages ("Trang sau"),
+    /// taps "Trang sau" until it appears or the last page is reached.
+    fn reveal(&self, testid: &str) -> Result<()> {
+        const TURN: &str = r#"const id = arguments[0];
+            if (document.querySelector(`[data-testid='${id}']`)) return "here";
+            for (const p of document.querySelectorAll(".pager")) {
+              const next = p.querySelector(".pager-next");
+              if (Number(p.dataset.pages || 1) > 1 && next && !next.disabled) { next.click(); return "turned"; }
+            }
+            return "none";"#;
+        for _ in 0..20 {
+            if self.js(TURN, json!([testid]))?.as_str() != Some("turned") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Ok(())
     }
 
@@ -263,6 +284,13 @@ impl Session {
 
     /// Saves a PNG of the window.
     pub fn screenshot(&self, path: &Path) -> Result<()> {
+        // WebKitWebDriver snapshots at the next paint; a still page may not
+        // paint for seconds (until the header clock ticks). Invisible style
+        // changes over the next half second give it frames to take.
+        self.js(
+            r#"let n = 0; const tick = () => { document.documentElement.style.opacity = n % 2 ? "" : "0.9999"; if (++n < 12) setTimeout(tick, 40); else document.documentElement.style.opacity = ""; }; setTimeout(tick, 20); return true;"#,
+            json!([]),
+        )?;
         let v = self.cmd("GET", "/screenshot", None)?;
         let b64 = v.as_str().ok_or("screenshot is not a string")?;
         let png = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string())?;

@@ -268,6 +268,12 @@ fn idle_flow(s: &Session, shots: &mut Shots) {
     s.click("home-lookup").expect("lookup again");
     assert!(s.exists_css("[data-testid='code-input'] .placeholder").expect("input"), "the last citizen's typing is cleared");
     home(s);
+    // The admin PIN pad opened by accident and left alone closes by itself.
+    for _ in 0..5 {
+        s.click("admin-corner").expect("corner");
+    }
+    s.wait("admin-dialog", secs(5)).expect("PIN pad");
+    s.wait_css("#admin-overlay[hidden]", secs(15)).expect("the PIN pad closes after the idle timeout");
 }
 
 fn offline_flow(s: &Session, shots: &mut Shots, mut central: Central, slips: &Path) {
@@ -322,6 +328,9 @@ fn kiosk_app_end_to_end() {
     // Session 2: a 10 s idle timeout, then the server goes away.
     let config = write_config(tmp.path(), "idle", &central_url, &slips, 10);
     let s = start_app(&base, &config);
+    // A number is being served (called in session 1): the strip says so at
+    // once, not after the first poll.
+    s.wait_css("[data-testid='serving-item']", Duration::from_millis(1000)).expect("the now-serving strip is right within a second");
     idle_flow(&s, &mut shots);
     offline_flow(&s, &mut shots, central, &slips);
     s.end().expect("end session 2");

@@ -7,6 +7,7 @@ import { h, mount } from "./dom.js";
 import { addLanguage, language, loadLanguages, localName, setLanguage, t } from "./i18n.js";
 import { icon, ICONS } from "./icons.js";
 import { IdleTimer } from "./idle.js";
+import { relayoutPagers } from "./pager.js";
 import { listenForScans } from "./scanner.js";
 import { installLockdown, installAdminGesture } from "./shell.js";
 import { SCREENS } from "./screens/index.js";
@@ -74,6 +75,7 @@ function render() {
   state.scanHandler = null;
   const main = $("screen");
   main.dataset.screen = name;
+  document.body.dataset.screen = name;
   mount(main, screen(params, ctx));
   main.scrollTop = 0;
   const dialogOpen = !$("idle-overlay").hidden || !$("admin-overlay").hidden;
@@ -144,6 +146,14 @@ function renderStrip() {
   );
 }
 
+/** Waiting counts on the service tiles, updated in place (a redraw could eat a tap). */
+function updateWaiting() {
+  for (const el of document.querySelectorAll("[data-waiting-for]")) {
+    const q = state.queues.find((x) => x.service_id === el.dataset.waitingFor);
+    el.textContent = q ? ` · ${t("take.waiting", { n: q.waiting })}` : "";
+  }
+}
+
 function tickClock() {
   const now = new Date();
   const parts = new Intl.DateTimeFormat("en-GB", { timeZone: ctx.timeZone(), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
@@ -155,6 +165,7 @@ function onEvent(ev) {
   if (ev.kind === "now_serving") {
     state.queues = ev.queues ?? [];
     renderStrip();
+    updateWaiting();
   } else if (ev.kind === "ticket_called") {
     const q = state.queues.find((x) => x.service_id === ev.service_id);
     const entry = { counter: ev.counter, number: ev.number, called_at: new Date().toISOString() };
@@ -164,6 +175,19 @@ function onEvent(ev) {
   } else if (ev.kind === "status") {
     state.status = ev.status;
     renderBanners();
+  }
+}
+
+async function refreshQueues() {
+  try {
+    const queues = await call("queues");
+    if (Array.isArray(queues) && queues.length && !state.queues.length) {
+      state.queues = queues;
+      renderStrip();
+      updateWaiting();
+    }
+  } catch {
+    // the first now_serving event fills them
   }
 }
 
@@ -240,6 +264,7 @@ async function start() {
   });
   $("large-switch").addEventListener("click", () => {
     setLarge(!state.large);
+    relayoutPagers();
     idle.arm(performance.now());
   });
   $("nav-back").addEventListener("click", back);
@@ -261,6 +286,9 @@ async function start() {
   renderChrome();
   render();
   await onKioskEvent(onEvent).catch(() => {});
+  // What the engine already knows, at once: the strip and the waiting counts
+  // are right from the first second, not from the next poll.
+  await refreshQueues();
   await refreshStatus();
   setInterval(refreshStatus, 15000);
   loadCatalog()

@@ -11,6 +11,7 @@ export const ICONS = {
   smile: svg('<circle cx="24" cy="24" r="18"/><path d="M16 28c4 5 12 5 16 0"/><path d="M18 19h.01M30 19h.01" stroke-width="5"/>'),
   home: svg('<path d="M6 22L24 7l18 15"/><path d="M11 19v21h10V29h6v11h10V19"/>'),
   back: svg('<path d="M20 12L8 24l12 12"/><path d="M9 24h31"/>'),
+  next: svg('<path d="M28 12l12 12-12 12"/><path d="M39 24H10"/>'),
   globe: svg('<circle cx="24" cy="24" r="18"/><path d="M6 24h36M24 6c6 6 6 30 0 36M24 6c-6 6-6 30 0 36"/>'),
   text: svg('<path d="M6 38L16 10l10 28M9 29h14"/><path d="M30 38l6-16 6 16M32 33h8"/>'),
   offline: svg('<path d="M6 18c10-9 26-9 36 0M12 25c7-6 17-6 24 0M18 32c4-3 8-3 12 0"/><path d="M24 39h.01" stroke-width="5"/><path d="M8 8l32 32"/>'),

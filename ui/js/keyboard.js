@@ -53,31 +53,27 @@ export function textKeyboard({ getValue, onChange, onEnter, enterLabel = t("keyb
   );
 }
 
-/** Dossier-code keyboard: digits first, then letters (H62, A0 …); four rows so it fits any screen. */
+/** Dossier-code keyboard: digits first, then letters (H62, A0 …), '.' and '-'
+ *  beside the letters; four rows of at most 11 keys so it fits a portrait screen. */
 export function codeKeyboard({ getValue, onChange, onEnter, enterLabel = t("keyboard.lookup") }) {
   const press = (ch) => onChange(getValue() + ch);
   const upper = LETTER_ROWS.map((r) => r.toUpperCase());
   return h(
     "div",
     { class: "keyboard", testid: "keyboard-code" },
+    h("div", { class: "krow" }, ..."1234567890".split("").map((c) => charKey(c, c, press))),
+    h("div", { class: "krow" }, ...[...upper[0]].map((c) => charKey(c, c, press))),
+    // Keys are labelled with what they type: a hyphen-minus, not a dash.
+    h("div", { class: "krow" }, ...[...upper[1]].map((c) => charKey(c, c, press)), charKey(".", ".", press), charKey("-", "-", press)),
     h(
       "div",
       { class: "krow" },
-      ..."1234567890".split("").map((c) => charKey(c, c, press)),
-      charKey(".", ".", press),
-      charKey("-", "–", press),
+      ...[...upper[2]].map((c) => charKey(c, c, press)),
       h(
         "button",
         { class: "key action", type: "button", testid: "key-backspace", "aria-label": t("keyboard.backspace"), onclick: () => onChange([...getValue()].slice(0, -1).join("")) },
         icon("backspace"),
       ),
-    ),
-    h("div", { class: "krow" }, ...[...upper[0]].map((c) => charKey(c, c, press))),
-    h("div", { class: "krow" }, ...[...upper[1]].map((c) => charKey(c, c, press))),
-    h(
-      "div",
-      { class: "krow" },
-      ...[...upper[2]].map((c) => charKey(c, c, press)),
       h("button", { class: "key wide action", type: "button", testid: "key-clear", onclick: () => onChange("") }, t("keyboard.clear")),
       h("button", { class: "key go", type: "button", testid: "key-enter", onclick: () => onEnter(getValue()) }, enterLabel),
     ),

@@ -81,10 +81,28 @@ export function pinPadDialog(pin, message, on) {
   );
 }
 
+/** Seconds the PIN pad waits for a key before it closes (the kiosk's idle timeout). */
+export function pinPadTimeoutMs(settings) {
+  return Math.max(5, Number(settings?.idle_timeout_s) || 60) * 1000;
+}
+
 function openPinPad(overlay, ctx) {
   let pin = "";
   let message = "";
-  const draw = () => redrawOverlay(overlay, pinPadDialog(pin, message, on));
+  let timer = null;
+  // Opened by accident and left: it closes by itself like any other screen.
+  const close = () => {
+    clearTimeout(timer);
+    if (!overlay.hidden) closeOverlay(overlay);
+  };
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(close, pinPadTimeoutMs(ctx.state?.settings));
+  };
+  const draw = () => {
+    rearm();
+    redrawOverlay(overlay, pinPadDialog(pin, message, on));
+  };
   const on = {
     digit: (d) => {
       if (pin.length < 12) pin += d;
@@ -98,7 +116,7 @@ function openPinPad(overlay, ctx) {
       pin = pin.slice(0, -1);
       draw();
     },
-    cancel: () => closeOverlay(overlay),
+    cancel: close,
     exit: async () => {
       try {
         await ctx.call("admin_exit", { pin });
@@ -109,5 +127,6 @@ function openPinPad(overlay, ctx) {
       }
     },
   };
+  rearm();
   openOverlay(overlay, pinPadDialog(pin, message, on));
 }

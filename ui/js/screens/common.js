@@ -16,13 +16,13 @@ export function errorInline(err) {
   );
 }
 
-/** A card saying what went wrong and what to do. */
-export function errorCard(err, ctx, { retry } = {}) {
+/** A card saying what went wrong and what to do (`titled`: with its own heading). */
+export function errorCard(err, ctx, { retry, titled = true } = {}) {
   const next = errorNext(err);
   return h(
     "div",
     { class: "card error-card", testid: "error", dataset: { code: err.code } },
-    h("h2", { class: "status-big" }, icon("warning"), t("error.title")),
+    titled ? h("h2", { class: "status-big" }, icon("warning"), t("error.title")) : null,
     h("p", { testid: "error-message" }, errorText(err)),
     err.next_open_at ? h("p", {}, t("error.next_open", { time: formatTime(err.next_open_at, { timeZone: ctx.timeZone() }) })) : null,
     next ? h("p", {}, next) : null,
@@ -31,7 +31,8 @@ export function errorCard(err, ctx, { retry } = {}) {
 }
 
 export function errorScreen(params, ctx) {
-  return [h("h1", {}, t("error.title")), errorCard(params.error, ctx)];
+  // One heading: the screen's title says it once, the card says what to do.
+  return [h("h1", { class: "status-big status-bad", testid: "screen-title" }, icon("warning"), t("error.title")), errorCard(params.error, ctx, { titled: false })];
 }
 
 /** Title + optional lead, the top of every screen. */
@@ -99,15 +100,15 @@ export function ticketScreen(params, ctx) {
   };
   return h(
     "div",
-    { testid: "ticket-screen", dataset: { lookupUrl: tk.lookup_url, offline: String(!!tk.offline) } },
+    { class: "screen-col", testid: "ticket-screen", dataset: { lookupUrl: tk.lookup_url, offline: String(!!tk.offline) } },
     h("h1", {}, t("ticket.title")),
     h(
       "div",
       { class: "ticket-layout" },
       h(
         "div",
-        {},
-        h("div", { class: "ticket-number", testid: "ticket-number" }, tk.number),
+        { class: "main-col" },
+        h("div", { class: `ticket-number${tk.number.length > 5 ? " long" : ""}`, testid: "ticket-number" }, tk.number),
         h(
           "dl",
           { class: "facts" },
@@ -118,7 +119,6 @@ export function ticketScreen(params, ctx) {
           fact(t("ticket.priority"), tk.priority_name, "ticket-priority"),
           fact(t("ticket.issued"), tk.issued_local, "ticket-issued"),
         ),
-        tk.offline ? h("div", { class: "banner warn", testid: "ticket-offline" }, icon("offline"), t("ticket.offline_note")) : null,
         outcome.print_error
           ? h(
               "div",
@@ -135,6 +135,7 @@ export function ticketScreen(params, ctx) {
         "div",
         { class: "side" },
         h("button", { class: "btn primary big", type: "button", testid: "ticket-done", onclick: () => ctx.home({ reset: true }) }, icon("check"), t("ticket.done")),
+        tk.offline ? h("div", { class: "banner warn", testid: "ticket-offline" }, icon("offline"), t("ticket.offline_note")) : null,
         outcome.preview_png ? h("img", { class: "preview", src: outcome.preview_png, alt: t("ticket.preview_alt"), testid: "ticket-preview" }) : null,
         h("p", { class: "hint center" }, t("ticket.qr_hint")),
       ),

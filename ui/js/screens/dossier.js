@@ -5,6 +5,7 @@ import { formatTime, language, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay } from "../keyboard.js";
 import { errorInline, issue, loading, printAction } from "./common.js";
+import { pager } from "../pager.js";
 
 const EXAMPLE_CODE = "000.00.12.H62-261120-0004";
 
@@ -131,26 +132,22 @@ export function dossierScreen(params, ctx) {
   const d = params.result.dossier;
   const tz = ctx.timeZone();
   const print = printAction(ctx, params, "print_dossier", { code: d.code });
-  return h(
-    "div",
-    { testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },
-    h("h1", { testid: "screen-title" }, t("lookup.result_title")),
+  const entry = (e) =>
+    h(
+      "div",
+      { class: "tl-item" },
+      h("span", { class: "when" }, formatTime(e.at, { timeZone: tz })),
+      h("span", {}, h("b", {}, label(e.status)), h("br"), e.unit, e.note ? ` — ${e.note}` : ""),
+    );
+  const history = d.history ?? [];
+  // Blocks in reading order; the pager lays them out in columns and pages.
+  const blocks = [
     h(
       "div",
       { class: "card" },
       h("div", { class: `status-big ${statusClass(d.status.code, d.overdue)}`, testid: "dossier-status" }, icon(statusIcon(d.status.code)), label(d.status)),
       d.overdue ? h("p", {}, h("span", { class: "badge", testid: "dossier-overdue" }, t("lookup.overdue")), " ", t("lookup.overdue_note")) : null,
       h("div", { class: "next-step", testid: "dossier-next" }, h("b", {}, `${t("lookup.next")}: `), nextStep(d.status)),
-      h(
-        "dl",
-        { class: "facts" },
-        h("dt", {}, t("lookup.code")), h("dd", { testid: "dossier-code" }, d.code),
-        h("dt", {}, t("lookup.procedure")), h("dd", { testid: "dossier-procedure" }, d.procedure_name),
-        h("dt", {}, t("lookup.applicant")), h("dd", { testid: "dossier-applicant" }, d.applicant),
-        h("dt", {}, t("lookup.received")), h("dd", {}, formatTime(d.received_at, { timeZone: tz })),
-        h("dt", {}, t("lookup.due")), h("dd", { testid: "dossier-due" }, formatTime(d.due_at, { timeZone: tz })),
-        d.collect_at ? [h("dt", {}, t("lookup.collect_at")), h("dd", { testid: "dossier-collect-at" }, d.collect_at)] : null,
-      ),
       h(
         "div",
         { class: "row" },
@@ -162,19 +159,28 @@ export function dossierScreen(params, ctx) {
       params.print ? h("p", { class: "status-ok", testid: "dossier-printed" }, t("lookup.printed")) : null,
       params.printError ? errorInline(params.printError) : null,
     ),
-    h("h2", {}, t("lookup.history")),
     h(
-      "ol",
-      { class: "timeline card", testid: "dossier-history" },
-      (d.history ?? []).map((e) =>
-        h(
-          "li",
-          {},
-          h("span", { class: "when" }, formatTime(e.at, { timeZone: tz })),
-          h("span", {}, h("b", {}, label(e.status)), h("br"), e.unit, e.note ? ` — ${e.note}` : ""),
-        ),
-      ),
+      "dl",
+      { class: "facts card" },
+      h("dt", {}, t("lookup.code")), h("dd", { testid: "dossier-code" }, d.code),
+      h("dt", {}, t("lookup.procedure")), h("dd", { testid: "dossier-procedure" }, d.procedure_name),
+      h("dt", {}, t("lookup.applicant")), h("dd", { testid: "dossier-applicant" }, d.applicant),
     ),
+    h(
+      "dl",
+      { class: "facts card" },
+      h("dt", {}, t("lookup.received")), h("dd", {}, formatTime(d.received_at, { timeZone: tz })),
+      h("dt", {}, t("lookup.due")), h("dd", { testid: "dossier-due" }, formatTime(d.due_at, { timeZone: tz })),
+      d.collect_at ? [h("dt", {}, t("lookup.collect_at")), h("dd", { testid: "dossier-collect-at" }, d.collect_at)] : null,
+    ),
+    // The heading travels with the first step so it never ends a page alone.
+    ...history.map((e, i) => (i === 0 ? h("div", { class: "tl-first" }, h("h2", {}, t("lookup.history")), entry(e)) : entry(e))),
+  ];
+  return h(
+    "div",
+    { class: "screen-col", testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },
+    h("h1", { testid: "screen-title" }, t("lookup.result_title")),
+    pager(blocks, { testid: "dossier-pages", cls: "columns", state: params }),
   );
 }
 

@@ -6,6 +6,7 @@ import { localName, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { errorCard, errorInline, heading, loading, printAction, withCatalog } from "./common.js";
 import { agencyTiles } from "./take.js";
+import { pager } from "../pager.js";
 
 export function proceduresScreen(params, ctx) {
   return [
@@ -16,7 +17,7 @@ export function proceduresScreen(params, ctx) {
       h("button", { class: "btn primary big", type: "button", testid: "procedures-search", onclick: () => ctx.go("search", { mode: "info", text: "" }) }, icon("search"), t("take.search")),
     ),
     h("h2", {}, t("agency.title")),
-    withCatalog(ctx, params, (catalog) => agencyTiles(catalog, "info", ctx)),
+    withCatalog(ctx, params, (catalog) => agencyTiles(catalog, "info", ctx, params)),
   ];
 }
 
@@ -26,9 +27,7 @@ export function fieldProceduresScreen(params, ctx) {
     const procedures = catalog.procedures.filter((p) => p.field === params.fieldId);
     return [
       ...heading(t("agency.procedures_title"), field ? localName(field) : null),
-      h(
-        "div",
-        { class: "list", testid: "procedure-list" },
+      pager(
         procedures.map((p) =>
           h(
             "button",
@@ -37,6 +36,7 @@ export function fieldProceduresScreen(params, ctx) {
             h("span", { class: "label" }, h("span", { class: "title" }, localName(p))),
           ),
         ),
+        { testid: "procedure-list", cls: "list", state: params },
       ),
     ];
   });
@@ -55,29 +55,30 @@ export function procedureScreen(params, ctx) {
   }
   const { procedure: p, field_name, agency_name, service_id } = params.info;
   const printChecklist = printAction(ctx, params, "print_checklist", { id: p.id });
-  return h(
-    "div",
-    { testid: "procedure", dataset: { id: p.id } },
-    h("h1", { testid: "screen-title" }, localName(p)),
-    h("p", { class: "lead" }, [agency_name, field_name].filter(Boolean).join(" · ")),
+  const docs = (p.documents ?? []).map((d, i) =>
     h(
       "div",
-      { class: "row" },
-      h("button", { class: "btn primary", type: "button", testid: "procedure-print", onclick: (e) => printChecklist(e.currentTarget) }, icon("printer"), t("procedures.print")),
-      service_id
-        ? h("button", { class: "btn primary", type: "button", testid: "procedure-take", onclick: () => ctx.go("priority", { serviceId: service_id }) }, icon("ticket"), t("procedures.take"))
-        : null,
+      { class: "doc" },
+      h("span", { class: "doc-n" }, `${i + 1}.`),
+      h("span", {}, h("b", {}, d.name), " — ", FORMS.has(d.form) ? t(`procedures.form.${d.form}`) : d.form, ", ", t("procedures.count", { n: d.count })),
     ),
-    params.print ? h("p", { class: "status-ok", testid: "procedure-printed" }, t("procedures.printed")) : null,
-    params.printError ? errorInline(params.printError) : null,
-    h("h2", {}, t("procedures.documents")),
+  );
+  const blocks = [
     h(
-      "ol",
-      { class: "doclist card", testid: "procedure-documents" },
-      (p.documents ?? []).map((d) =>
-        h("li", {}, h("b", {}, d.name), " — ", FORMS.has(d.form) ? t(`procedures.form.${d.form}`) : d.form, ", ", t("procedures.count", { n: d.count })),
+      "div",
+      { class: "actions" },
+      h(
+        "div",
+        { class: "row" },
+        h("button", { class: "btn primary", type: "button", testid: "procedure-print", onclick: (e) => printChecklist(e.currentTarget) }, icon("printer"), t("procedures.print")),
+        service_id
+          ? h("button", { class: "btn primary", type: "button", testid: "procedure-take", onclick: () => ctx.go("priority", { serviceId: service_id }) }, icon("ticket"), t("procedures.take"))
+          : null,
       ),
+      params.print ? h("p", { class: "status-ok", testid: "procedure-printed" }, t("procedures.printed")) : null,
+      params.printError ? errorInline(params.printError) : null,
     ),
+    ...docs.map((d, i) => (i === 0 ? h("div", { class: "doc-first" }, h("h2", {}, t("procedures.documents")), d) : d)),
     h(
       "dl",
       { class: "facts card" },
@@ -86,5 +87,12 @@ export function procedureScreen(params, ctx) {
       h("dt", {}, t("procedures.submit_at")), h("dd", {}, p.submit_at),
       h("dt", {}, t("procedures.legal")), h("dd", {}, p.legal_basis),
     ),
+  ];
+  return h(
+    "div",
+    { class: "screen-col", testid: "procedure", dataset: { id: p.id } },
+    h("h1", { testid: "screen-title", class: "clamp2" }, localName(p)),
+    h("p", { class: "lead" }, [agency_name, field_name].filter(Boolean).join(" · ")),
+    pager(blocks, { testid: "procedure-documents", cls: "columns", state: params }),
   );
 }

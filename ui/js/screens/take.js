@@ -5,6 +5,7 @@ import { localName, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { inputDisplay, textKeyboard } from "../keyboard.js";
 import { highlight, rerankByDiacritics } from "../normalise.js";
+import { pager } from "../pager.js";
 import { heading, issue, withCatalog } from "./common.js";
 
 function waitingFor(ctx, serviceId) {
@@ -22,18 +23,13 @@ function serviceTile(ctx, s) {
       "span",
       { class: "label" },
       h("span", { class: "title" }, localName(s)),
-      h("span", { class: "meta" }, t("take.area", { area: s.area })),
-      waiting !== null ? h("span", { class: "meta" }, t("take.waiting", { n: waiting })) : null,
+      h(
+        "span",
+        { class: "meta" },
+        t("take.area", { area: s.area }),
+        h("span", { testid: `waiting-${s.id}`, dataset: { waitingFor: s.id } }, waiting !== null ? ` · ${t("take.waiting", { n: waiting })}` : ""),
+      ),
     ),
-  );
-}
-
-function optionTile(testid, iconName, title, desc, onclick) {
-  return h(
-    "button",
-    { class: "tile", type: "button", testid, onclick },
-    h("span", { class: "icon" }, icon(iconName)),
-    h("span", { class: "label" }, h("span", { class: "title" }, title), h("span", { class: "desc" }, desc)),
   );
 }
 
@@ -41,15 +37,16 @@ export function servicesScreen(params, ctx) {
   return [
     ...heading(t("take.title"), t("take.lead")),
     withCatalog(ctx, params, (catalog) =>
-      h(
-        "div",
-        { class: "tiles", testid: "services" },
-        catalog.services.filter((s) => s.kind === "submit").map((s) => serviceTile(ctx, s)),
-        optionTile("take-search", "search", t("take.search"), t("take.search_desc"), () => ctx.go("search", { mode: "take", text: "" })),
-        optionTile("take-agency", "building", t("take.by_agency"), t("take.by_agency_desc"), () => ctx.go("agencies", { mode: "take" })),
-      ),
+      pager(catalog.services.filter((s) => s.kind === "submit").map((s) => serviceTile(ctx, s)), { testid: "services", cls: "tiles", state: params }),
     ),
-    h("p", { class: "hint mt" }, t("take.unsure")),
+    // Always in view, whatever page of services is shown.
+    h(
+      "div",
+      { class: "row take-options" },
+      h("button", { class: "btn", type: "button", testid: "take-search", onclick: () => ctx.go("search", { mode: "take", text: "" }) }, icon("search"), t("take.search")),
+      h("button", { class: "btn", type: "button", testid: "take-agency", onclick: () => ctx.go("agencies", { mode: "take" }) }, icon("building"), t("take.by_agency")),
+      h("span", { class: "hint" }, t("take.unsure")),
+    ),
   ];
 }
 
@@ -71,16 +68,15 @@ export function priorityScreen(params, ctx) {
   return [
     ...heading(t("priority.title"), t("priority.lead")),
     withCatalog(ctx, params, (catalog) =>
-      h(
-        "div",
-        { class: "grid2", testid: "priority" },
+      pager(
+        [
         h(
           "button",
           { class: "tile main wide", type: "button", testid: "priority-none", onclick: () => take(null) },
           h("span", { class: "icon" }, icon("ticket")),
           h("span", { class: "label" }, h("span", { class: "title" }, t("priority.none")), h("span", { class: "desc" }, t("priority.none_desc"))),
         ),
-        catalog.priority_categories
+        ...catalog.priority_categories
           .filter((p) => !catalog.center || p.center === catalog.center.id)
           .map((p) =>
             h(
@@ -90,6 +86,8 @@ export function priorityScreen(params, ctx) {
               h("span", { class: "label" }, h("span", { class: "title" }, localName(p))),
             ),
           ),
+        ],
+        { testid: "priority", cls: "grid2", state: params },
       ),
     ),
   ];
@@ -101,9 +99,14 @@ function highlighted(text, query) {
 
 const KIND_ICON = { procedure: "book", field: "list", agency: "building" };
 
+function hitsHint(params) {
+  return params.hits?.length ? t("search.results") : t("search.hint");
+}
+
 /** Search with the on-screen keyboard; `mode` is "take" or "info". */
 export function searchScreen(params, ctx) {
-  const results = h("div", { class: "list search-results", testid: "search-results" });
+  const results = h("div", { class: "search-results", testid: "search-results" });
+  const hint = h("p", { class: "hint", testid: "search-hint" });
   let display = inputDisplay(params.text, t("search.placeholder"), "search-input");
   let timer = null;
 
@@ -119,11 +122,7 @@ export function searchScreen(params, ctx) {
 
   const drawResults = () => {
     const hits = params.hits ?? [];
-    results.replaceChildren(
-      ...(params.note ? [h("p", { class: "card", testid: "search-note" }, params.note)] : []),
-      ...(params.text.trim() && params.hits && !hits.length ? [h("p", { class: "hint", testid: "search-none" }, t("search.none"))] : []),
-      ...(hits.length ? [h("p", { class: "hint" }, t("search.results"))] : []),
-      ...hits.slice(0, 12).map((hit, i) =>
+    const tiles = hits.slice(0, 12).map((hit, i) =>
         h(
           "button",
           { class: "tile", type: "button", testid: `search-hit-${i}`, dataset: { kind: hit.kind, id: hit.id }, onclick: () => pick(hit) },
@@ -135,7 +134,12 @@ export function searchScreen(params, ctx) {
             h("span", { class: "title" }, highlighted(localName(hit), params.text)),
           ),
         ),
-      ),
+      );
+    hint.textContent = hitsHint(params);
+    results.replaceChildren(
+      ...(params.note ? [h("p", { class: "card", testid: "search-note" }, params.note)] : []),
+      ...(params.text.trim() && params.hits && !hits.length ? [h("p", { class: "hint", testid: "search-none" }, t("search.none"))] : []),
+      ...(hits.length ? [pager(tiles, { testid: "search-hits", cls: "list", state: params, key: "hitsPage" })] : []),
     );
   };
 
@@ -146,6 +150,7 @@ export function searchScreen(params, ctx) {
       (hits) => {
         if (params.text !== text) return;
         params.hits = rerankByDiacritics(hits, text);
+        params.hitsPage = 0;
         params.note = null;
         drawResults();
       },
@@ -167,17 +172,13 @@ export function searchScreen(params, ctx) {
   const head = h("div", { class: "search-head" }, icon("search"), display);
   return [
     head,
-    h("p", { class: "hint" }, t("search.hint")),
-    results,
-    textKeyboard({ getValue: () => params.text, onChange, onEnter: runSearch }),
+    h("div", { class: "search-body" }, h("div", { class: "screen-col search-side" }, hint, results), textKeyboard({ getValue: () => params.text, onChange, onEnter: runSearch })),
   ];
 }
 
 /** The center's agencies as big tiles, each leading to its fields (mode take|info). */
-export function agencyTiles(catalog, mode, ctx) {
-  return h(
-    "div",
-    { class: "list", testid: "agencies" },
+export function agencyTiles(catalog, mode, ctx, state) {
+  return pager(
     catalog.agencies
       .filter((a) => !catalog.center || a.center === catalog.center.id)
       .map((a) =>
@@ -188,12 +189,13 @@ export function agencyTiles(catalog, mode, ctx) {
           h("span", { class: "label" }, h("span", { class: "title" }, localName(a))),
         ),
       ),
+    { testid: "agencies", cls: "list", state },
   );
 }
 
 /** Agencies (mode take|info) → fields. */
 export function agenciesScreen(params, ctx) {
-  return [...heading(t("agency.title")), withCatalog(ctx, params, (catalog) => agencyTiles(catalog, params.mode, ctx))];
+  return [...heading(t("agency.title")), withCatalog(ctx, params, (catalog) => agencyTiles(catalog, params.mode, ctx, params))];
 }
 
 export function fieldsScreen(params, ctx) {
@@ -203,9 +205,7 @@ export function fieldsScreen(params, ctx) {
     const serviceFor = (f) => catalog.services.find((s) => s.kind === "submit" && (s.fields ?? []).includes(f.id));
     return [
       ...heading(t("agency.fields_title"), agency ? localName(agency) : null),
-      h(
-        "div",
-        { class: "list", testid: "fields" },
+      pager(
         fields.map((f) => {
           const s = serviceFor(f);
           const onclick = () => {
@@ -224,6 +224,7 @@ export function fieldsScreen(params, ctx) {
             ),
           );
         }),
+        { testid: "fields", cls: "list", state: params },
       ),
     ];
   });
