@@ -26,6 +26,7 @@ pub fn is_silent(row: &KioskRow, now: Timestamp, silent_after: Duration) -> bool
 fn span(silent_after: Duration) -> (String, String) {
     let s = silent_after.as_secs();
     match s {
+        1 => ("1 giây".into(), "1 second".into()),
         60 => ("1 phút".into(), "1 minute".into()),
         _ if s % 60 == 0 => (format!("{} phút", s / 60), format!("{} minutes", s / 60)),
         _ => (format!("{s} giây"), format!("{s} seconds")),
