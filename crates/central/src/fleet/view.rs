@@ -25,10 +25,10 @@ pub fn is_silent(row: &KioskRow, now: Timestamp, silent_after: Duration) -> bool
 /// "2 phút" / "2 minutes", or seconds when the threshold is not whole minutes (tests).
 fn span(silent_after: Duration) -> (String, String) {
     let s = silent_after.as_secs();
-    match s {
-        1 => ("1 giây".into(), "1 second".into()),
-        60 => ("1 phút".into(), "1 minute".into()),
-        _ if s % 60 == 0 => (format!("{} phút", s / 60), format!("{} minutes", s / 60)),
+    match (s, s / 60, s % 60) {
+        (1, _, _) => ("1 giây".into(), "1 second".into()),
+        (_, 1, 0) => ("1 phút".into(), "1 minute".into()),
+        (_, m, 0) => (format!("{m} phút"), format!("{m} minutes")),
         _ => (format!("{s} giây"), format!("{s} seconds")),
     }
 }
