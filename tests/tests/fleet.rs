@@ -64,20 +64,22 @@ async fn status_event(events: &mut tokio::sync::broadcast::Receiver<KioskEvent>,
 async fn the_servers_view_follows_the_printer_within_one_heartbeat() {
     let lobby = Lobby::open(central_bin!(), READY);
     let url = lobby.central.url.clone();
-    let period = Duration::from_secs(1);
-    let kiosk = Kiosk::start(lobby.config("heartbeat_s = 1")).await.unwrap();
+    let period = Duration::from_secs(2);
+    // One heartbeat, plus what polling the server and a busy machine add.
+    let one_heartbeat = period + Duration::from_secs(1);
+    let kiosk = Kiosk::start(lobby.config("heartbeat_s = 2")).await.unwrap();
     server_shows(&url, Duration::from_secs(10), "the first heartbeat", |k| k["printer"] == "ok").await;
 
     lobby.printer.set_status(Status::PAPER_NEAR_END);
-    let took = server_shows(&url, Duration::from_secs(5), "paper near end", |k| k["printer"] == "paper_near_end").await;
-    assert!(took <= period + Duration::from_millis(900), "within one heartbeat: {took:?}");
+    let took = server_shows(&url, Duration::from_secs(8), "paper near end", |k| k["printer"] == "paper_near_end").await;
+    assert!(took <= one_heartbeat, "within one heartbeat: {took:?}");
     let k = seen(&url).await.unwrap();
     assert_eq!(k["alerts"][0]["text_vi"], "kiosk-test-1 sắp hết giấy", "no catalog name: the id");
     assert_eq!(k["version"], env!("CARGO_PKG_VERSION"));
 
     lobby.printer.set_status(Status::PAPER_OUT);
-    let took = server_shows(&url, Duration::from_secs(5), "paper out", |k| k["printer"] == "paper_out").await;
-    assert!(took <= period + Duration::from_millis(900), "within one heartbeat: {took:?}");
+    let took = server_shows(&url, Duration::from_secs(8), "paper out", |k| k["printer"] == "paper_out").await;
+    assert!(took <= one_heartbeat, "within one heartbeat: {took:?}");
 
     // A ticket on screen only: the unprinted count and the error go at once.
     let outcome = kiosk.take_ticket(LAND, None).await.unwrap();
@@ -85,7 +87,7 @@ async fn the_servers_view_follows_the_printer_within_one_heartbeat() {
     server_shows(&url, Duration::from_secs(3), "the unprinted ticket", |k| k["unprinted"] == 1 && k["last_error"] == "printer_paper_out")
         .await;
     lobby.printer.set_status(Status::READY);
-    server_shows(&url, Duration::from_secs(5), "the printer back", |k| k["printer"] == "ok" && k["alerts"] == json!([])).await;
+    server_shows(&url, Duration::from_secs(8), "the printer back", |k| k["printer"] == "ok" && k["alerts"] == json!([])).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
