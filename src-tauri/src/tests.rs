@@ -90,6 +90,8 @@ fn status_reports_offline_and_search_is_empty_without_a_catalog() {
     let status = invoke(&w, "status", json!({})).expect("status");
     assert_eq!(status["online"], false, "{status}");
     assert_eq!(status["catalog_loaded"], false);
+    // What the UI's maintenance screen and notice banner read (ui/js/fleet.js).
+    assert_eq!((status["maintenance"].clone(), status["notice"].clone()), (json!(false), Value::Null), "{status}");
     assert_eq!(invoke(&w, "search", json!({"text": "dat dai"})).expect("search"), json!([]));
 }
 

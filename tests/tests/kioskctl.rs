@@ -43,8 +43,13 @@ fn kioskctl_takes_tickets_reports_status_syncs_and_explains_errors() {
     let (_, status, _) = kioskctl(&["status"], &config);
     assert_eq!((status["online"].as_bool(), status["outbox"].as_u64()), (Some(false), Some(1)));
     assert_eq!(status["printer"]["state"], "ready");
+    assert_eq!(status["heartbeat"]["error"]["code"], "server_unreachable", "the heartbeat says why it was not answered");
 
     lobby.central.restart();
+    let (ok, status, _) = kioskctl(&["status"], &config);
+    assert!(ok, "{status}");
+    assert_eq!(status["heartbeat"], serde_json::json!({"kiosk_id": "kiosk-test-1", "maintenance": false, "notice": null}));
+    assert_eq!((status["maintenance"].as_bool(), status["notice"].is_null()), (Some(false), true));
     let (ok, report, _) = kioskctl(&["sync"], &config);
     assert!(ok, "{report}");
     assert_eq!((report["sent"].as_u64(), report["remaining"].as_u64()), (Some(1), Some(0)));

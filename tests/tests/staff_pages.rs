@@ -717,3 +717,43 @@ fn refused_staff_actions_say_why_and_change_nothing() {
     assert_eq!(strip(snapshot()), before, "nothing changed");
     assert!(!lobby.console("vp-quay-06")["counter"]["paused"].as_bool().unwrap());
 }
+
+#[test]
+fn the_console_alerts_a_kiosk_running_out_of_paper_live_and_staff_set_maintenance_and_the_notice() {
+    let _one = BROWSERS.lock().unwrap_or_else(|e| e.into_inner());
+    let lobby = Lobby::start(true);
+    let beat = |printer: &str| {
+        let body = json!({"kiosk_id": "kiosk-sanh-1", "printer": printer, "outbox": 0, "unprinted": 0, "version": "0.1.0", "uptime_s": 5, "last_error": null});
+        let (status, v) = lobby.post("/api/v1/kiosks/heartbeat", "demo-kiosk", body);
+        assert_eq!(status, StatusCode::OK, "{v}");
+        v
+    };
+    beat("ok");
+    let console = lobby.browser(1366, 768, false);
+    lobby.sign_in(&console, "canbo1", "");
+    console.wait_css("html[data-live='open']", secs(10)).unwrap();
+    assert!(console.exists_css("[data-testid='kiosk-alerts'][hidden]").unwrap(), "no alert while the kiosk is fine");
+
+    // The kiosk reports: the console says so within a second, by the kiosk's catalog name.
+    let start = Instant::now();
+    beat("paper_near_end");
+    wait_text(&console, "kiosk-alerts", "Ki-ốt sảnh 1 sắp hết giấy");
+    assert!(start.elapsed() < secs(3), "live, not on the next poll: {:?}", start.elapsed());
+    shot(&console, "console-kiosk-alert");
+
+    // Maintenance from the console: the kiosk is told, and the alert goes (staff see to it).
+    console.js("document.querySelector(\"[data-testid='fleet']\").open = true", json!([])).unwrap();
+    console.click("maintenance-kiosk-sanh-1").unwrap();
+    console.wait_css("[data-testid='maintenance-kiosk-sanh-1'][data-on='true']", secs(5)).unwrap();
+    console.wait_css("[data-testid='kiosk-alerts'][hidden]", secs(5)).unwrap();
+    assert_eq!(beat("paper_near_end")["maintenance"], true);
+
+    // A notice for every kiosk of the center, then taken off.
+    console.type_into("notice-text", "Chiều nay Trung tâm nghỉ từ 15:00").unwrap();
+    console.click("notice-publish").unwrap();
+    wait_text(&console, "notice-current", "Chiều nay Trung tâm nghỉ từ 15:00");
+    assert_eq!(beat("ok")["notice"]["text_vi"], "Chiều nay Trung tâm nghỉ từ 15:00");
+    console.click("notice-clear").unwrap();
+    console.wait_css("[data-testid='notice-current'][hidden]", secs(5)).unwrap();
+    assert_eq!(beat("ok")["notice"], Value::Null);
+}

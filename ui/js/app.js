@@ -4,6 +4,7 @@
 import { announceScreen, closeOverlay, dialog, openOverlay } from "./a11y.js";
 import { call, onKioskEvent } from "./api.js";
 import { h, mount } from "./dom.js";
+import { installFleet, renderFleet } from "./fleet.js";
 import { addLanguage, language, loadLanguages, localName, setLanguage, t } from "./i18n.js";
 import { icon, ICONS } from "./icons.js";
 import { IdleTimer } from "./idle.js";
@@ -82,6 +83,12 @@ function render() {
   if (state.route !== state.announced && !dialogOpen && announceScreen(main, $("announcer")) !== null) state.announced = state.route;
   // The ticket and thank-you screens have their own "done"; printing cannot be left.
   $("navbar").hidden = ["home", "printing", "ticket", "thanks", "notReady"].includes(name);
+  showFleet();
+}
+
+/** Maintenance and the notice (fleet.js); maintenance beginning clears the last citizen's screen. */
+function showFleet() {
+  if (renderFleet(state.status, state.route.name, $("screen"))) home({ reset: true });
 }
 
 // ---------- chrome: header, switches, banners, strip ----------
@@ -127,6 +134,7 @@ function renderBanners() {
     items.push(banner("danger", "banner-printer", "printer", t("banner.printer_title"), t("banner.printer")));
   }
   mount($("banners"), items);
+  showFleet();
 }
 
 function renderStrip() {
@@ -241,6 +249,7 @@ function hideIdle() {
 
 async function start() {
   installLockdown(window);
+  installFleet(document);
   $("brand-mark").innerHTML = ICONS.mark;
   try {
     await loadLanguages();

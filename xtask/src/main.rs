@@ -306,7 +306,7 @@ fn bench_board(args: &[String]) -> Result<()> {
 }
 
 /// Refreshes docs/screens on purpose: runs the tests that take screenshots
-/// (the kiosk app end to end, the staff pages in chromium), which save them
+/// (the kiosk app end to end and its fleet test, the staff pages in chromium), which save them
 /// under the target folder (`target/screens`), then replaces the committed
 /// ones with them.
 fn screens() -> Result<()> {
@@ -317,7 +317,7 @@ fn screens() -> Result<()> {
     if from.is_dir() {
         std::fs::remove_dir_all(&from).map_err(|e| format!("cannot empty {}: {e}", from.display()))?;
     }
-    cargo_test_with_display(&["--test", "app_e2e", "--test", "staff_pages"])?;
+    cargo_test_with_display(&["--test", "app_e2e", "--test", "app_fleet", "--test", "staff_pages"])?;
     let to = root().join("docs/screens");
     let mut shots: Vec<PathBuf> = std::fs::read_dir(&from)
         .map_err(|e| format!("cannot read {}: {e}", from.display()))?

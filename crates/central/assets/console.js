@@ -3,9 +3,10 @@
 // order: the console never reorders), the current ticket with a service
 // timer, and acts through the same JSON API as integrations (session cookie
 // + X-CSRF-Token). F1, or Space outside text fields, calls the next number.
-// Live through server-sent events (see live.js).
+// Kiosk alerts above it (fleet.js). Live through server-sent events (see live.js).
 
 import { h, mount } from "/assets/dom.js";
+import { startFleet } from "/assets/fleet.js";
 import { live } from "/assets/live.js";
 import { api, clock, minutesSince, readConfig, timeFormat } from "/assets/page.js";
 
@@ -592,11 +593,18 @@ if (state.counterId) {
   pickScreen();
 }
 setInterval(tick, 1000);
+const fleet = startFleet(document.getElementById("fleet"), cfg);
 live({
   on: {
     ticket_called: (ev) => concernsMe(ev) && scheduleRefresh(),
     counter_changed: (ev) => concernsMe(ev) && scheduleRefresh(),
     queue_changed: (ev) => concernsMe(ev) && scheduleRefresh(),
+    kiosks_changed: () => fleet.refresh(),
+    maintenance_changed: () => fleet.refresh(),
+    notice_changed: () => fleet.refresh(),
   },
-  refresh,
+  refresh: async () => {
+    fleet.refresh();
+    return refresh();
+  },
 });

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use jiff::tz::TimeZone;
-use motcua_domain::catalog::{Catalog, Center, Counter, Service};
+use motcua_domain::catalog::{Catalog, Center, Counter, KioskInfo, Service};
 use motcua_domain::hours::OpeningHours;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -24,6 +24,8 @@ pub struct CenterCatalog {
     pub etag: String,
     /// The center's time zone: days, due dates and opening hours are local to it.
     pub tz: TimeZone,
+    /// The kiosks the catalog names (server-side only: not in `json`).
+    pub kiosks: Vec<KioskInfo>,
     hours: HashMap<String, OpeningHours>,
 }
 
@@ -48,6 +50,11 @@ impl CenterCatalog {
         self.hours.get(service_id)
     }
 
+    /// A kiosk the catalog names.
+    pub fn kiosk(&self, id: &str) -> Option<&KioskInfo> {
+        self.kiosks.iter().find(|k| k.id == id)
+    }
+
     /// Whether the category id is one of this center's priority categories.
     pub fn has_priority(&self, id: &str) -> bool {
         self.catalog.priority_categories.iter().any(|p| p.id == id)
@@ -67,6 +74,11 @@ impl Catalogs {
     /// A center's catalog.
     pub fn center(&self, id: &str) -> Option<&Arc<CenterCatalog>> {
         self.centers.get(id)
+    }
+
+    /// The center whose catalog names this kiosk.
+    pub fn center_of_kiosk(&self, kiosk_id: &str) -> Option<&Arc<CenterCatalog>> {
+        self.centers.values().find(|c| c.kiosk(kiosk_id).is_some())
     }
 
     /// The center that owns a counter.
@@ -138,6 +150,7 @@ pub fn load(conn: &Connection) -> Result<Catalogs, LoadError> {
             "service" => p.services.push(serde_json::from_str(&body).map_err(bad)?),
             "counter" => p.counters.push(serde_json::from_str(&body).map_err(bad)?),
             "priority" => p.priorities.push(serde_json::from_str(&body).map_err(bad)?),
+            "kiosk" => p.kiosks.push(serde_json::from_str(&body).map_err(bad)?),
             _ => {}
         }
     }
@@ -153,7 +166,9 @@ pub fn load(conn: &Connection) -> Result<Catalogs, LoadError> {
             counters: p.counters,
             priority_categories: p.priorities,
         };
-        centers.insert(id, Arc::new(prepare(catalog)?));
+        let mut prepared = prepare(catalog)?;
+        prepared.kiosks = p.kiosks;
+        centers.insert(id, Arc::new(prepared));
     }
     Ok(Catalogs { version, centers })
 }
@@ -175,7 +190,7 @@ pub fn prepare(catalog: Catalog) -> Result<CenterCatalog, LoadError> {
         serde_json::to_vec(&catalog).map_err(|source| LoadError::Entry { kind: "center".into(), id: catalog.center.id.clone(), source })?;
     let digest = Sha256::digest(&json);
     let etag = format!("\"{}\"", hex(&digest[..12]));
-    Ok(CenterCatalog { catalog, json: json.into(), etag, tz, hours })
+    Ok(CenterCatalog { catalog, json: json.into(), etag, tz, kiosks: Vec::new(), hours })
 }
 
 /// Lower-case hex.
@@ -196,6 +211,7 @@ struct Parts {
     services: Vec<Service>,
     counters: Vec<Counter>,
     priorities: Vec<motcua_domain::catalog::PriorityCategory>,
+    kiosks: Vec<KioskInfo>,
 }
 
 /// The catalogs, reloaded when a `catalog import` (another process) changed them.

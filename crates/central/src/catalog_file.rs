@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use motcua_domain::DossierCodeRules;
-use motcua_domain::catalog::{Agency, Center, Counter, Field, PriorityCategory, Procedure, Service};
+use motcua_domain::catalog::{Agency, Center, Counter, Field, KioskInfo, PriorityCategory, Procedure, Service};
 use motcua_domain::dossier::DossierStatus;
 use rusqlite::{Connection, params};
 use serde::Deserialize;
@@ -40,6 +40,9 @@ pub struct CatalogFile {
     /// The counters that call tickets, and the services each one serves.
     #[serde(default)]
     pub counters: Vec<Counter>,
+    /// Lobby kiosks by name, for staff alerts ("Ki-ốt sảnh 1 sắp hết giấy"); optional.
+    #[serde(default)]
+    pub kiosks: Vec<KioskInfo>,
     /// Demo dossiers, loaded only by `--demo`.
     #[serde(default)]
     pub dossiers: Vec<DemoDossier>,
@@ -165,6 +168,7 @@ pub fn validate(file: &CatalogFile, existing_centers: &HashSet<String>) -> Resul
     c.ids("procedures", file.procedures.iter().map(|x| x.id.as_str()));
     c.ids("services", file.services.iter().map(|x| x.id.as_str()));
     c.ids("counters", file.counters.iter().map(|x| x.id.as_str()));
+    c.ids("kiosks", file.kiosks.iter().map(|x| x.id.as_str()));
 
     for (i, x) in file.centers.iter().enumerate() {
         c.text(format!("centers[{i}].name"), &x.name);
@@ -276,6 +280,10 @@ pub fn validate(file: &CatalogFile, existing_centers: &HashSet<String>) -> Resul
             }
         }
     }
+    for (i, x) in file.kiosks.iter().enumerate() {
+        in_center(format!("kiosks[{i}].center"), &x.center, &mut c);
+        c.text(format!("kiosks[{i}].name"), &x.name);
+    }
     let rules = DossierCodeRules::default();
     let mut codes = HashSet::new();
     for (i, d) in file.dossiers.iter().enumerate() {
@@ -366,6 +374,9 @@ pub fn import(conn: &mut Connection, file: &CatalogFile) -> Result<ImportSummary
         }
         for (i, x) in file.counters.iter().enumerate() {
             put("counter", &x.id, &x.center, i, serde_json::to_string(x)?)?;
+        }
+        for (i, x) in file.kiosks.iter().enumerate() {
+            put("kiosk", &x.id, &x.center, i, serde_json::to_string(x)?)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('catalog_version', ?1)

@@ -50,6 +50,9 @@ enum Cmd {
         /// Say the call in English too, after the Vietnamese.
         #[arg(long, env = "MOTCUA_CENTRAL_VOICE_ENGLISH")]
         voice_english: bool,
+        /// Seconds without a heartbeat after which a kiosk is silent (alert on the console).
+        #[arg(long, default_value_t = 120, env = "MOTCUA_CENTRAL_KIOSK_SILENT_AFTER", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        kiosk_silent_after: u64,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -70,6 +73,70 @@ enum Cmd {
     Dossiers {
         #[command(subcommand)]
         command: DossiersCmd,
+    },
+    /// Lobby kiosks: maintenance.
+    Kiosk {
+        #[command(subcommand)]
+        command: KioskCmd,
+    },
+    /// The notice every kiosk of a center shows on its home screen.
+    Notice {
+        #[command(subcommand)]
+        command: NoticeCmd,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+enum KioskCmd {
+    /// Put a kiosk in maintenance ("Máy đang bảo trì, mời ông/bà dùng máy bên cạnh") or take it out.
+    /// A running server tells the kiosk within seconds.
+    Maintenance {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
+        /// The kiosk's id (kiosk_id in its config): one that reported, or one the catalog names.
+        #[arg(long)]
+        kiosk: String,
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticeCmd {
+    /// Publish a notice (replacing the last one); a running server tells the kiosks within seconds.
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
+        /// The text in Vietnamese (one line, at most 300 characters).
+        #[arg(long)]
+        text: String,
+        /// The text in English (kiosks show the Vietnamese without it).
+        #[arg(long)]
+        text_en: Option<String>,
+        /// When it stops showing: RFC 3339 (2026-12-01T17:00:00+07:00) or a local time of the center
+        /// (2026-12-01T17:00). Default: until cleared.
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Take the notice off every kiosk of the center.
+    Clear {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
     },
 }
 
@@ -203,10 +270,13 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english } => {
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
-            serve(listen, db, demo, lookup_limit, public_url, voice)
+            let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
+            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after)
         }
+        Cmd::Kiosk { command } => kiosk(command),
+        Cmd::Notice { command } => notice(command),
         Cmd::Token { command } => token(command),
         Cmd::Staff { command } => staff(command),
         Cmd::Catalog { command: CatalogCmd::Import { db, file, check } } => import(&db, &file, check),
@@ -362,6 +432,97 @@ fn import(db: &std::path::Path, file: &std::path::Path, check: bool) -> Result<(
     Ok(())
 }
 
+/// Who changed something from the command line, for the audit log.
+fn cli_actor() -> String {
+    match std::env::var("USER").or_else(|_| std::env::var("USERNAME")) {
+        Ok(user) if !user.trim().is_empty() => format!("cli:{}", user.trim()),
+        _ => "cli".to_string(),
+    }
+}
+
+/// An API refusal as the command line says it.
+fn refusal(e: crate::error::AppError) -> String {
+    match e.api() {
+        Some(api) => format!("{} ({})", api.message, api.code.as_str()),
+        None => e.to_string(),
+    }
+}
+
+/// The database and the catalog of `center`, or an error listing the centers.
+fn open_center(db: &std::path::Path, center: &str) -> Result<(rusqlite::Connection, Arc<crate::catalog::CenterCatalog>), String> {
+    let conn = db::open_and_migrate(db).map_err(|e| e.to_string())?;
+    let catalogs = crate::catalog::load(&conn).map_err(|e| e.to_string())?;
+    let Some(cat) = catalogs.center(center).cloned() else {
+        let mut known: Vec<_> = catalogs.centers.keys().cloned().collect();
+        known.sort();
+        return Err(format!("unknown center {center:?}; centers in {}: {}", db.display(), known.join(", ")));
+    };
+    Ok((conn, cat))
+}
+
+fn kiosk(cmd: KioskCmd) -> Result<(), String> {
+    let KioskCmd::Maintenance { db, center, kiosk, state } = cmd;
+    let (mut conn, cat) = open_center(&db, &center)?;
+    let on = matches!(state, OnOff::On);
+    let tx = conn.transaction().map_err(|e| e.to_string())?;
+    let named = cat.kiosk(&kiosk).is_some();
+    let stored = crate::fleet::store::set_maintenance(&tx, &center, &kiosk, named, on, &cli_actor(), jiff::Timestamp::now());
+    if let Err(e) = stored {
+        let known = crate::fleet::store::kiosks(&tx, Some(&center)).map(|rows| rows.into_iter().map(|r| r.kiosk_id).collect::<Vec<_>>());
+        let mut known = known.unwrap_or_default();
+        known.extend(cat.kiosks.iter().map(|k| k.id.clone()));
+        known.sort();
+        known.dedup();
+        return Err(format!("{}; kiosks of {center}: {}", refusal(e), if known.is_empty() { "none yet".into() } else { known.join(", ") }));
+    }
+    tx.commit().map_err(|e| e.to_string())?;
+    println!("{kiosk} ({center}): maintenance {}", if on { "on" } else { "off" });
+    Ok(())
+}
+
+fn notice(cmd: NoticeCmd) -> Result<(), String> {
+    let now = jiff::Timestamp::now();
+    match cmd {
+        NoticeCmd::Set { db, center, text, text_en, until } => {
+            let (mut conn, cat) = open_center(&db, &center)?;
+            let until = match until {
+                Some(text) => Some(parse_local_time(&text, &cat.tz).map_err(|e| format!("--until: {e}"))?),
+                None => None,
+            };
+            let req = motcua_domain::fleet::NoticeRequest { text_vi: text, text_en, until };
+            let notice = crate::fleet::check::notice(req, now).map_err(refusal)?;
+            let tx = conn.transaction().map_err(|e| e.to_string())?;
+            crate::fleet::store::set_notice(&tx, &center, &notice, &cli_actor(), now).map_err(refusal)?;
+            tx.commit().map_err(|e| e.to_string())?;
+            match notice.until {
+                Some(u) => println!("notice of {center} published until {}", u.to_zoned(cat.tz.clone()).strftime("%Y-%m-%d %H:%M %Z")),
+                None => println!("notice of {center} published until cleared"),
+            }
+            Ok(())
+        }
+        NoticeCmd::Clear { db, center } => {
+            let (mut conn, _) = open_center(&db, &center)?;
+            let tx = conn.transaction().map_err(|e| e.to_string())?;
+            let had = crate::fleet::store::clear_notice(&tx, &center, &cli_actor(), now).map_err(refusal)?;
+            tx.commit().map_err(|e| e.to_string())?;
+            println!("{}", if had { format!("notice of {center} cleared") } else { format!("{center} had no notice") });
+            Ok(())
+        }
+    }
+}
+
+/// RFC 3339, or a wall-clock time (`2026-12-01T17:00`, `2026-12-01 17:00`) in `tz`.
+fn parse_local_time(text: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Timestamp, String> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    let civil: jiff::civil::DateTime = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a time: use RFC 3339 (2026-12-01T17:00:00+07:00) or a local time (2026-12-01T17:00)"))?;
+    civil.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| e.to_string())
+}
+
 /// `dossiers import`: 0 all rows good, 2 some rejected (the rest applied), 1 nothing applied.
 fn import_dossiers(db: PathBuf, center: String, file: PathBuf, mapping: Option<PathBuf>, dry_run: bool, as_of: Option<String>) -> ExitCode {
     let run = || -> Result<crate::sources::import::ImportReport, String> {
@@ -413,6 +574,7 @@ fn serve(
     lookup_limit: u32,
     public_url: Option<String>,
     voice: state::VoiceConfig,
+    kiosk_silent_after: std::time::Duration,
 ) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -442,8 +604,9 @@ fn serve(
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice };
+        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after };
         let state = state::build(config, clock)?;
+        crate::fleet::watch::spawn(state.clone());
         let app = crate::app(state);
         println!("listening on http://{addr}");
         let _ = std::io::stdout().flush();

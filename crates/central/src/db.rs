@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_staff.sql"),
     include_str!("../migrations/0003_sources.sql"),
+    include_str!("../migrations/0004_fleet.sql"),
 ];
 
 /// Storage errors.

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod fleet;
 pub mod http;
 pub mod metrics;
 pub mod queue_rules;

@@ -29,6 +29,8 @@ pub struct Config {
     pub public_url: String,
     /// How calls are spoken.
     pub voice: VoiceConfig,
+    /// A kiosk without a heartbeat for this long is silent (default 2 minutes).
+    pub kiosk_silent_after: std::time::Duration,
 }
 
 /// How calls are spoken on the boards.
@@ -102,6 +104,8 @@ pub struct AppState {
     pub voice: crate::voice::ClipSet,
     /// How calls are spoken.
     pub voice_options: crate::voice::VoiceOptions,
+    /// Kiosk heartbeats, maintenance and notices: what kiosks were last told.
+    pub fleet: crate::fleet::Fleet,
 }
 
 /// The state as routers hold it.
@@ -119,11 +123,12 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
     voice_options.validate().map_err(|e| e.to_string())?;
     let writer_conn = crate::db::open_and_migrate(&config.db).map_err(|e| e.to_string())?;
     let pool = Arc::new(ReadPool::new(&config.db));
-    let catalogs = {
-        let conn = pool.get().map_err(|e| e.to_string())?;
-        load(&conn).map_err(|e| e.to_string())?
-    };
     let now = clock.now();
+    let (catalogs, fleet) = {
+        let conn = pool.get().map_err(|e| e.to_string())?;
+        let fleet = crate::fleet::Fleet::load(&conn, config.kiosk_silent_after, now).map_err(|e| e.to_string())?;
+        (load(&conn).map_err(|e| e.to_string())?, fleet)
+    };
     let expired = expire_past_days(&writer_conn, &catalogs, now).map_err(|e| e.to_string())?;
     if expired > 0 {
         tracing::info!(expired, "tickets of past days marked expired");
@@ -146,6 +151,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         dossier_rules: DossierCodeRules::default(),
         voice,
         voice_options,
+        fleet,
     }))
 }
 

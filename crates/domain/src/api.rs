@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::dossier::StatusView;
+use crate::fleet::Notice;
 use crate::ticket::TicketStatus;
 
 /// `POST /api/v1/tickets`.
@@ -276,13 +277,40 @@ pub enum QueueEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         serving: Option<String>,
     },
+    /// A kiosk's health changed (printer, outbox, fell silent, maintenance):
+    /// consoles read `GET /api/v1/kiosks` again.
+    KiosksChanged {
+        /// The center.
+        center: String,
+    },
+    /// Staff put a kiosk in maintenance or took it out: that kiosk shows it now.
+    MaintenanceChanged {
+        /// The center.
+        center: String,
+        /// The kiosk.
+        kiosk_id: String,
+        /// True: "Máy đang bảo trì" instead of the home screen.
+        maintenance: bool,
+    },
+    /// The center's notice was published, cleared or expired: every kiosk of the center shows it now.
+    NoticeChanged {
+        /// The center.
+        center: String,
+        /// The notice now showing, or null.
+        notice: Option<Notice>,
+    },
 }
 
 impl QueueEvent {
     /// The center the event belongs to.
     pub fn center(&self) -> &str {
         match self {
-            Self::TicketCalled { center, .. } | Self::QueueChanged { center, .. } | Self::CounterChanged { center, .. } => center,
+            Self::TicketCalled { center, .. }
+            | Self::QueueChanged { center, .. }
+            | Self::CounterChanged { center, .. }
+            | Self::KiosksChanged { center }
+            | Self::MaintenanceChanged { center, .. }
+            | Self::NoticeChanged { center, .. } => center,
         }
     }
 
@@ -292,6 +320,9 @@ impl QueueEvent {
             Self::TicketCalled { .. } => "ticket_called",
             Self::QueueChanged { .. } => "queue_changed",
             Self::CounterChanged { .. } => "counter_changed",
+            Self::KiosksChanged { .. } => "kiosks_changed",
+            Self::MaintenanceChanged { .. } => "maintenance_changed",
+            Self::NoticeChanged { .. } => "notice_changed",
         }
     }
 }
@@ -384,6 +415,10 @@ pub enum ErrorCode {
     CounterNotAssigned,
     /// A dossier batch holds more than 1,000 dossiers; nothing was stored.
     BatchTooLarge,
+    /// No kiosk with this id in the caller's center.
+    KioskNotFound,
+    /// The kiosk id belongs to another center: a kiosk token reports only for its own center's kiosks.
+    KioskCenterMismatch,
 }
 
 impl ErrorCode {
@@ -414,6 +449,8 @@ impl ErrorCode {
             Self::CounterPaused => "counter_paused",
             Self::CounterNotAssigned => "counter_not_assigned",
             Self::BatchTooLarge => "batch_too_large",
+            Self::KioskNotFound => "kiosk_not_found",
+            Self::KioskCenterMismatch => "kiosk_center_mismatch",
         }
     }
 
@@ -421,7 +458,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CsrfFailed | Self::CounterNotAssigned => 403,
+            Self::Forbidden | Self::CsrfFailed | Self::CounterNotAssigned | Self::KioskCenterMismatch => 403,
             Self::AccountLocked => 423,
             Self::InvalidRequest | Self::InvalidDossierCode => 400,
             Self::NotFound
@@ -429,7 +466,8 @@ impl ErrorCode {
             | Self::TicketNotFound
             | Self::DossierNotFound
             | Self::CounterNotFound
-            | Self::PriorityNotFound => 404,
+            | Self::PriorityNotFound
+            | Self::KioskNotFound => 404,
             Self::DailyCapReached | Self::ServiceClosed | Self::DossierNotReady | Self::TicketStateConflict | Self::CounterPaused => 409,
             Self::IdempotencyKeyReused => 422,
             Self::PayloadTooLarge | Self::BatchTooLarge => 413,
@@ -465,6 +503,8 @@ impl ErrorCode {
             Self::CounterPaused => "Quầy đang tạm nghỉ. Bấm \"Tiếp tục\" để gọi số.",
             Self::CounterNotAssigned => "Tài khoản của anh/chị không được phân công quầy này.",
             Self::BatchTooLarge => "Mỗi lần gửi tối đa 1.000 hồ sơ; chưa hồ sơ nào được lưu.",
+            Self::KioskNotFound => "Không tìm thấy máy kiosk này trong trung tâm.",
+            Self::KioskCenterMismatch => "Máy kiosk này thuộc trung tâm khác. Vui lòng báo cán bộ kỹ thuật kiểm tra cấu hình.",
         }
     }
 
@@ -497,6 +537,8 @@ impl ErrorCode {
             Self::CounterPaused => "The counter is paused. Press \"Resume\" to call numbers.",
             Self::CounterNotAssigned => "Your account is not assigned to this counter.",
             Self::BatchTooLarge => "A batch holds at most 1,000 dossiers; none was stored.",
+            Self::KioskNotFound => "No kiosk with this id in the center.",
+            Self::KioskCenterMismatch => "This kiosk belongs to another center. Please ask the IT staff to check its configuration.",
         }
     }
 }

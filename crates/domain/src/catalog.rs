@@ -231,6 +231,22 @@ pub struct Counter {
     pub services: Vec<String>,
 }
 
+/// A lobby kiosk, named so that staff alerts say "Ki-ốt sảnh 1" rather than its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskInfo {
+    /// The center it belongs to: only a kiosk token of this center may report for it.
+    pub center: String,
+    /// Its `kiosk_id` (as in the kiosk's config).
+    pub id: String,
+    /// Display name, e.g. "Ki-ốt sảnh 1".
+    pub name: String,
+    /// English name, e.g. "Lobby kiosk 1".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
 /// A priority category (the elderly, people with disabilities, …); staff verify it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -7,6 +7,7 @@ pub mod api;
 pub mod catalog;
 pub mod dossier;
 pub mod dossier_code;
+pub mod fleet;
 pub mod hours;
 pub mod scan;
 pub mod sources;

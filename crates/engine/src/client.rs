@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use motcua_domain::api::{DossierView, QueuesResponse, RatingRequest, TicketResponse, TicketView};
+use motcua_domain::fleet::{HeartbeatRequest, HeartbeatResponse};
 use motcua_domain::{ErrorBody, ErrorCode};
 use reqwest::{RequestBuilder, Response, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -211,6 +212,13 @@ impl CentralClient {
         let url = self.url("/ratings");
         self.send(|| self.http.post(&url).json(rating), retry).await?;
         Ok(())
+    }
+
+    /// Reports the kiosk's health; the answer says what it must show.
+    pub async fn heartbeat(&self, beat: &HeartbeatRequest, retry: Retry) -> Result<HeartbeatResponse, EngineError> {
+        let url = self.url("/kiosks/heartbeat");
+        let resp = self.send(|| self.http.post(&url).json(beat), retry).await?;
+        Self::json(resp).await
     }
 
     /// Opens the server-sent event stream (no overall timeout).

@@ -66,10 +66,12 @@ pub struct Config {
     pub dossier_code_pattern: Option<String>,
     /// Longest a citizen waits for the server before an offline ticket.
     pub online_budget: Duration,
+    /// How often the kiosk reports its health to the server (and at every change).
+    pub heartbeat: Duration,
 }
 
 /// Every key the file may hold.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 18] = [
     "kiosk_id",
     "kiosk_code",
     "center_id",
@@ -87,9 +89,10 @@ pub const KEYS: [&str; 17] = [
     "fullscreen",
     "dossier_code_pattern",
     "online_budget_ms",
+    "heartbeat_s",
 ];
 
-const INT_KEYS: [&str; 3] = ["paper_mm", "idle_timeout_s", "online_budget_ms"];
+const INT_KEYS: [&str; 4] = ["paper_mm", "idle_timeout_s", "online_budget_ms", "heartbeat_s"];
 const BOOL_KEYS: [&str; 1] = ["fullscreen"];
 
 fn invalid(key: &str, value: impl Into<String>, expected: impl Into<String>) -> EngineError {
@@ -197,8 +200,10 @@ impl Config {
 
     fn from_keys(k: &Keys) -> Result<Config, EngineError> {
         let kiosk_id = k.required("kiosk_id", "1 to 64 characters naming this kiosk, e.g. kiosk-sanh-1")?;
-        if kiosk_id.len() > 64 {
-            return Err(invalid("kiosk_id", kiosk_id, "1 to 64 characters"));
+        // The server takes these in heartbeats, URLs and metric labels.
+        let id_chars = kiosk_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if kiosk_id.len() > 64 || !id_chars {
+            return Err(invalid("kiosk_id", kiosk_id, "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', e.g. kiosk-sanh-1"));
         }
         let kiosk_code = match k.string("kiosk_code")? {
             Some(c) => c.to_ascii_uppercase(),
@@ -257,6 +262,12 @@ impl Config {
             .filter(|ms| (200..=30_000).contains(ms))
             .map(Duration::from_millis)
             .ok_or_else(|| invalid("online_budget_ms", budget.to_string(), "milliseconds, 200 to 30000"))?;
+        let beat = k.int("heartbeat_s", Some(30), "seconds, 1 to 3600")?;
+        let heartbeat = u64::try_from(beat)
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+            .map(Duration::from_secs)
+            .ok_or_else(|| invalid("heartbeat_s", beat.to_string(), "seconds, 1 to 3600"))?;
         Ok(Config {
             kiosk_id,
             kiosk_code,
@@ -275,6 +286,7 @@ impl Config {
             fullscreen,
             dossier_code_pattern,
             online_budget,
+            heartbeat,
         })
     }
 
@@ -332,6 +344,7 @@ data_dir = "/tmp/kiosk"
         assert_eq!(c.paper, Paper::Mm80);
         assert_eq!(c.offline, OfflinePolicy::Issue);
         assert_eq!(c.printer_unavailable, PrinterUnavailablePolicy::Screen);
+        assert_eq!(c.heartbeat, Duration::from_secs(30));
         assert!(c.check_admin_pin("1234") && !c.check_admin_pin("1235"));
     }
 
@@ -359,6 +372,8 @@ data_dir = "/tmp/kiosk"
             ("MOTCUA_CENTRAL_URL", "ftp://x", "central_url", "http"),
             ("MOTCUA_KIOSK_CODE", "k-1", "kiosk_code", "A-Z"),
             ("MOTCUA_ADMIN_PIN_HASH", "1234", "admin_pin_hash", "64 hex"),
+            ("MOTCUA_HEARTBEAT_S", "0", "heartbeat_s", "1 to 3600"),
+            ("MOTCUA_KIOSK_ID", "sảnh 1", "kiosk_id", "A-Z, a-z, 0-9"),
         ];
         for (var, value, key, expected) in cases {
             let err = Config::parse(&base(), |k| (k == var).then(|| value.to_owned())).unwrap_err();

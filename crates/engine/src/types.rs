@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use motcua_domain::Procedure;
 use motcua_domain::api::{CounterRef, DossierView, QueueState, TicketView};
+use motcua_domain::fleet::Notice;
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineErrorBody;
@@ -189,6 +190,11 @@ pub struct KioskStatus {
     pub last_sync: Option<Timestamp>,
     /// A catalog is cached.
     pub catalog_loaded: bool,
+    /// Staff put this kiosk in maintenance: the UI shows "Máy đang bảo trì"
+    /// instead of the home screen (kept across restarts, also offline).
+    pub maintenance: bool,
+    /// The center's notice for the home screen, if one shows now.
+    pub notice: Option<Notice>,
 }
 
 /// The result of one outbox pass.
@@ -222,7 +228,7 @@ pub enum KioskEvent {
         /// Its queue.
         service_id: String,
     },
-    /// The kiosk's status changed (online/offline, printer).
+    /// The kiosk's status changed (online/offline, printer, maintenance, notice).
     Status {
         /// The new status.
         status: KioskStatus,

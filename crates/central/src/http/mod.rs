@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod console;
 pub mod dossiers;
 pub mod extract;
+pub mod fleet;
 pub mod page;
 pub mod pages;
 pub mod queues;
@@ -21,7 +22,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use motcua_domain::ErrorCode;
 use motcua_domain::api::Health;
 use utoipa::OpenApi;
@@ -39,7 +40,8 @@ pub const MAX_BODY: usize = 64 * 1024;
     paths(
         health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, batch::batch, queues::list,
         queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
-        staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement
+        staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement, fleet::heartbeat,
+        fleet::list, fleet::maintenance, fleet::set_notice, fleet::clear_notice
     ),
     modifiers(&BearerAuth)
 )]
@@ -65,7 +67,12 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 async fn metrics(State(state): State<SharedState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    let mut text = state.metrics.render();
+    match fleet::metrics(&state) {
+        Ok(kiosks) => text.push_str(&kiosks),
+        Err(e) => tracing::warn!(error = %e, "kiosk gauges left out of /metrics"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn not_found() -> AppError {
@@ -102,7 +109,11 @@ pub fn app(state: SharedState) -> Router {
         .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
         .route("/queues", get(queues::list))
         .route("/events", get(queues::events))
-        .route("/ratings", post(queues::rate));
+        .route("/ratings", post(queues::rate))
+        .route("/kiosks", get(fleet::list))
+        .route("/kiosks/heartbeat", post(fleet::heartbeat))
+        .route("/kiosks/{kiosk_id}/maintenance", put(fleet::maintenance))
+        .route("/notice", put(fleet::set_notice).delete(fleet::clear_notice));
     Router::new()
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))

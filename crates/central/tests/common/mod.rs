@@ -24,6 +24,8 @@ pub const STAFF: &str = "demo-staff";
 
 pub struct Api {
     pub app: Router,
+    /// The state behind the router (its event sender, the fleet).
+    pub state: state::SharedState,
     pub clock: Arc<FixedClock>,
     pub db: PathBuf,
     _dir: tempfile::TempDir,
@@ -51,9 +53,10 @@ impl Api {
             lookup_limit_per_min,
             public_url: "http://central.test".into(),
             voice: Default::default(),
+            kiosk_silent_after: motcua_central::fleet::DEFAULT_SILENT_AFTER,
         };
         let state = state::build(config, clock.clone()).expect("state");
-        Self { app: motcua_central::app(state), clock, db, _dir: dir }
+        Self { app: motcua_central::app(state.clone()), state, clock, db, _dir: dir }
     }
 
     pub async fn call(

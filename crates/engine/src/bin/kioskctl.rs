@@ -100,7 +100,8 @@ enum Cmd {
         /// The text.
         text: String,
     },
-    /// The kiosk's status: server, printer, outbox, unprinted tickets.
+    /// The kiosk's status: server, printer, outbox, unprinted tickets, maintenance and notice;
+    /// sends one heartbeat and prints the server's answer under "heartbeat".
     Status {
         /// Kiosk config file.
         #[arg(long)]
@@ -347,8 +348,15 @@ async fn kiosk_command(cmd: Cmd) -> Result<serde_json::Value, EngineError> {
                 .into_iter()
                 .map(|t| serde_json::json!({"id": t.id, "number": t.number, "issued_local": t.issued_local, "offline": t.offline}))
                 .collect();
+            // One heartbeat, so IT sees from a terminal what the server answers
+            // (maintenance, notice) or why it does not; the status stands either way.
+            let heartbeat = match kiosk.heartbeat().await {
+                Ok(answer) => json(&answer)?,
+                Err(e) => serde_json::json!({ "error": e.body() }),
+            };
             if let Some(obj) = status.as_object_mut() {
                 obj.insert("unprinted".into(), serde_json::Value::Array(unprinted));
+                obj.insert("heartbeat".into(), heartbeat);
             }
             status
         }

@@ -1,5 +1,6 @@
 //! The now-serving feed: the server's event stream (SSE) turned into
-//! `KioskEvent`s, with polling of `GET /api/v1/queues` as the fallback.
+//! `KioskEvent`s, with polling of `GET /api/v1/queues` as the fallback. The
+//! same stream brings maintenance and the center's notice as staff set them.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -67,6 +68,17 @@ fn handle(inner: &Inner, ev: &SseEvent) -> bool {
             true
         }
         Ok(QueueEvent::QueueChanged { .. } | QueueEvent::CounterChanged { .. }) => true,
+        Ok(QueueEvent::MaintenanceChanged { kiosk_id, maintenance, .. }) => {
+            if kiosk_id == inner.config.kiosk_id {
+                inner.apply_fleet(Some(maintenance), None);
+            }
+            false
+        }
+        Ok(QueueEvent::NoticeChanged { notice, .. }) => {
+            inner.apply_fleet(None, Some(notice));
+            false
+        }
+        Ok(QueueEvent::KiosksChanged { .. }) => false,
         Err(e) => {
             tracing::debug!(error = %e, event = %ev.event, "unknown server event ignored");
             false
@@ -81,6 +93,8 @@ pub(crate) async fn run_events(inner: Arc<Inner>) {
         match inner.client.events().await {
             Ok(resp) => {
                 inner.note::<()>(&Ok(()));
+                // Staff may have set maintenance or a notice while the stream was down.
+                inner.force_heartbeat();
                 pause = Duration::from_millis(500);
                 let mut stream = resp.bytes_stream();
                 let mut buf = String::new();

@@ -1,6 +1,7 @@
 //! The `Kiosk` facade: the only API the UI (and `kioskctl`) uses.
 
 mod feed;
+mod heartbeat;
 mod state;
 mod sync;
 mod tickets;
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::Timestamp;
 use motcua_domain::api::RatingRequest;
+use motcua_domain::fleet::HeartbeatResponse;
 use motcua_domain::{Catalog, DossierCodeRules, ScanPayload, classify_scan};
 use motcua_receipt::{Renderer, slips};
 use tokio::sync::{Notify, broadcast};
@@ -26,7 +28,7 @@ use crate::types::{
     KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };
 pub(crate) use state::Inner;
-use state::{CatalogState, Health};
+use state::{CatalogState, FleetState, Health};
 
 /// The whole kiosk without a window. Dropping it stops its background tasks.
 pub struct Kiosk {
@@ -43,11 +45,12 @@ impl Drop for Kiosk {
 }
 
 impl Kiosk {
-    /// Opens the store, refreshes the catalog, and spawns the outbox sync and
-    /// now-serving tasks (the outbox left by a previous run is resumed).
+    /// Opens the store, refreshes the catalog, and spawns the outbox sync,
+    /// now-serving and heartbeat tasks (the outbox left by a previous run is resumed).
     pub async fn start(config: Config) -> Result<Kiosk, EngineError> {
         let mut kiosk = Self::open(config).await?;
         kiosk.tasks.push(tokio::spawn(sync::run(kiosk.inner.clone())));
+        kiosk.tasks.push(tokio::spawn(heartbeat::run(kiosk.inner.clone())));
         kiosk.tasks.push(tokio::spawn(feed::run_events(kiosk.inner.clone())));
         kiosk.tasks.push(tokio::spawn(feed::run_polling(kiosk.inner.clone())));
         Ok(kiosk)
@@ -80,6 +83,7 @@ impl Kiosk {
             },
         };
         let cached = store.cached_catalog()?;
+        let fleet = FleetState::load(&store)?;
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new(Inner {
             renderer: Renderer::new()?,
@@ -94,6 +98,10 @@ impl Kiosk {
             events,
             sync_wake: Notify::new(),
             sync_lock: tokio::sync::Mutex::new(()),
+            fleet: Mutex::new(fleet),
+            heartbeat_wake: Notify::new(),
+            force_beat: std::sync::atomic::AtomicBool::new(false),
+            started: std::time::Instant::now(),
         });
         if let Some((etag, json)) = cached
             && let Err(e) = inner.install_catalog(&json, etag)
@@ -253,15 +261,20 @@ impl Kiosk {
         r
     }
 
-    /// Online/offline, printer (read now), outbox length, last sync. A store
-    /// that cannot be read is an error (`store`), never an empty outbox.
+    /// Online/offline, printer (read now), outbox length, last sync,
+    /// maintenance and notice. A store that cannot be read is an error
+    /// (`store`), never an empty outbox.
     pub async fn status(&self) -> Result<KioskStatus, EngineError> {
-        let inner = self.inner.clone();
-        match tokio::task::spawn_blocking(move || inner.printer.status()).await? {
-            Ok(s) => self.inner.note_printer(s),
-            Err(e) => self.inner.note_printer_error(&e),
-        }
+        self.inner.read_printer().await?;
         self.inner.snapshot()
+    }
+
+    /// Reads the printer and sends one heartbeat now (`kioskctl status`); the
+    /// answer (maintenance, notice) is kept as the background task keeps it.
+    pub async fn heartbeat(&self) -> Result<HeartbeatResponse, EngineError> {
+        self.inner.read_printer().await?;
+        let report = self.inner.report()?;
+        self.inner.send_heartbeat(&report).await
     }
 
     /// Asks the server whether it is there (and refreshes the catalog).

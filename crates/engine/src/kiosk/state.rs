@@ -1,9 +1,11 @@
 //! The kiosk's shared state: what the facade and its background tasks share.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 use jiff::Timestamp;
 use motcua_domain::api::QueuesResponse;
+use motcua_domain::fleet::Notice;
 use motcua_domain::{Catalog, DossierCodeRules};
 use motcua_receipt::Renderer;
 use tokio::sync::{Notify, broadcast};
@@ -32,6 +34,34 @@ pub(crate) struct Health {
     pub last_sync: Option<Timestamp>,
 }
 
+/// What staff set for this kiosk, as the server last said, and the last error
+/// the kiosk reports in its heartbeat.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FleetState {
+    pub maintenance: bool,
+    pub notice: Option<Notice>,
+    pub last_error: Option<String>,
+}
+
+/// Store settings that keep the server's word across a restart while offline.
+const MAINTENANCE_KEY: &str = "fleet_maintenance";
+const NOTICE_KEY: &str = "fleet_notice";
+
+impl FleetState {
+    /// The maintenance and notice last stored; a damaged value is logged and
+    /// read as none (the next heartbeat sets it again).
+    pub fn load(store: &Store) -> Result<FleetState, EngineError> {
+        let maintenance = store.setting(MAINTENANCE_KEY)?.as_deref() == Some("1");
+        let notice = match store.setting(NOTICE_KEY)? {
+            None => None,
+            Some(json) => serde_json::from_str(&json)
+                .inspect_err(|e| tracing::warn!(error = %e, "stored notice unreadable; none shown until the server says"))
+                .ok(),
+        };
+        Ok(FleetState { maintenance, notice, last_error: None })
+    }
+}
+
 /// Shared by the facade and the background tasks.
 pub(crate) struct Inner {
     pub config: Config,
@@ -48,6 +78,14 @@ pub(crate) struct Inner {
     pub sync_wake: Notify,
     /// One outbox pass at a time.
     pub sync_lock: tokio::sync::Mutex<()>,
+    /// Maintenance, notice, last error.
+    pub fleet: Mutex<FleetState>,
+    /// Wakes the heartbeat task: something it reports may have changed.
+    pub heartbeat_wake: Notify,
+    /// The next heartbeat goes even if nothing changed (back online, events reconnected).
+    pub force_beat: AtomicBool,
+    /// When the kiosk started (the heartbeat's uptime).
+    pub started: std::time::Instant,
 }
 
 // Lock poisoning: the values behind `health`, `catalog` and `queues` are
@@ -68,11 +106,87 @@ impl Inner {
         self.queues.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub(crate) fn fleet(&self) -> MutexGuard<'_, FleetState> {
+        self.fleet.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Something the heartbeat reports may have changed: it compares and sends.
+    pub fn fleet_changed(&self) {
+        self.heartbeat_wake.notify_one();
+    }
+
+    /// Sends a heartbeat soon even if nothing it reports changed.
+    pub fn force_heartbeat(&self) {
+        self.force_beat.store(true, Ordering::Relaxed);
+        self.heartbeat_wake.notify_one();
+    }
+
+    /// Records the code of an error the kiosk met; the heartbeat reports it.
+    pub fn record_error(&self, code: &str) {
+        let changed = {
+            let mut f = self.fleet();
+            let changed = f.last_error.as_deref() != Some(code);
+            f.last_error = Some(code.to_owned());
+            changed
+        };
+        if changed {
+            self.fleet_changed();
+        }
+    }
+
+    /// A slip printed: the last error is behind us.
+    pub fn clear_error(&self) {
+        if self.fleet().last_error.take().is_some() {
+            self.fleet_changed();
+        }
+    }
+
+    /// Takes what the server says staff set (heartbeat answer or live
+    /// event); keeps it in the store and tells the UI when it changed.
+    pub fn apply_fleet(&self, maintenance: Option<bool>, notice: Option<Option<Notice>>) {
+        let (m_changed, n_changed) = {
+            let mut f = self.fleet();
+            let m_changed = maintenance.is_some_and(|m| m != f.maintenance);
+            let n_changed = notice.as_ref().is_some_and(|n| *n != f.notice);
+            if let Some(m) = maintenance {
+                f.maintenance = m;
+            }
+            if let Some(n) = notice.clone() {
+                f.notice = n;
+            }
+            (m_changed, n_changed)
+        };
+        if !m_changed && !n_changed {
+            return;
+        }
+        let stored = (|| {
+            if let Some(m) = maintenance.filter(|_| m_changed) {
+                tracing::info!(maintenance = m, "maintenance set by staff");
+                self.store.set_setting(MAINTENANCE_KEY, Some(if m { "1" } else { "0" }))?;
+            }
+            if let Some(n) = notice.filter(|_| n_changed) {
+                tracing::info!(shown = n.is_some(), "center notice changed");
+                let json = n.as_ref().map(serde_json::to_string).transpose()?;
+                self.store.set_setting(NOTICE_KEY, json.as_deref())?;
+            }
+            Ok::<_, EngineError>(())
+        })();
+        if let Err(e) = stored {
+            // Shown now; only a restart while offline would forget it.
+            tracing::error!(error = %e, "maintenance or notice not kept in the store");
+        }
+        self.publish_status();
+    }
+
     /// The status as last known, without asking the printer. A store that
     /// cannot count its outbox is an error, never an empty outbox.
     pub fn snapshot(&self) -> Result<KioskStatus, EngineError> {
         let (outbox, outbox_rejected, pending_prints) = self.store.counts()?;
         let catalog_loaded = self.catalog_state().is_some();
+        let (maintenance, notice) = {
+            let f = self.fleet();
+            (f.maintenance, f.notice.clone().filter(|n| n.is_current(Timestamp::now())))
+        };
         let h = self.health();
         Ok(KioskStatus {
             // Not yet known counts as offline: the UI shows the offline banner
@@ -85,6 +199,8 @@ impl Inner {
             pending_prints,
             last_sync: h.last_sync,
             catalog_loaded,
+            maintenance,
+            notice,
         })
     }
 
@@ -135,6 +251,8 @@ impl Inner {
             tracing::info!(online, "central server reachability changed");
             if online {
                 self.sync_wake.notify_one();
+                // Staff may have set something meanwhile: ask now.
+                self.force_heartbeat();
             }
             self.publish_status();
         }
@@ -155,11 +273,13 @@ impl Inner {
         };
         if changed {
             self.publish_status();
+            self.fleet_changed();
         }
     }
 
     /// Records a printer error as the printer's state.
     pub fn note_printer_error(&self, e: &PrinterError) {
+        self.record_error(e.code());
         let state = match e {
             PrinterError::PaperOut { .. } => PrinterState::PaperOut,
             PrinterError::CoverOpen { .. } => PrinterState::CoverOpen,

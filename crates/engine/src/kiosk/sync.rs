@@ -63,6 +63,7 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
                 Err(e) => {
                     tracing::error!(journal_id = %row.journal_id, error = %e, "offline ticket refused by the server; kept as rejected");
                     inner.store.reject(row.seq, &row.journal_id, &format!("{}: {e}", e.code()))?;
+                    inner.record_error(e.code());
                     report.rejected += 1;
                 }
             }
@@ -73,6 +74,7 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
             inner.set_last_sync(now);
             report.sent += delivered.len() as u32;
             inner.note::<()>(&Ok(()));
+            inner.fleet_changed();
         }
         if let Some(e) = stop {
             let failed: Result<(), EngineError> = Err(e);

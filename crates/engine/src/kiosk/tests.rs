@@ -15,6 +15,7 @@ fn the_kiosk_and_its_futures_cross_threads() {
         send(&k.lookup("x"));
         send(&k.reprint("x"));
         send(&k.status());
+        send(&k.heartbeat());
         send(&k.sync_now());
         send(&k.print_checklist("p"));
         send(&k.print_dossier("d"));

@@ -145,6 +145,12 @@ impl Inner {
         };
         let state = if error.is_none() { PrintState::Printed } else { PrintState::Failed };
         self.store.set_print_state(&ticket.id, state, error.as_ref().map(PrinterError::code))?;
+        match &error {
+            Some(e) => self.record_error(e.code()),
+            None => self.clear_error(),
+        }
+        // The unprinted count may have moved: the heartbeat compares.
+        self.fleet_changed();
         Ok(TicketOutcome { ticket, printed: error.is_none(), print_error: error.map(|e| EngineError::Printer(e).body()), preview_png })
     }
 
@@ -252,6 +258,7 @@ impl Inner {
             Ok((ticket, body))
         })?;
         self.sync_wake.notify_one();
+        self.fleet_changed();
         Ok(ticket)
     }
 

@@ -21,6 +21,7 @@ mod tcp;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use jiff::civil::DateTime;
@@ -192,17 +193,26 @@ pub struct PrintOutcome {
     pub cups_request: Option<String>,
 }
 
-/// A configured printer.
+/// A configured printer. Its clones share one device: one exchange at a
+/// time, so a background status read never meets a citizen's job on the
+/// wire (a port-9100 printer serves one connection at a time).
 #[derive(Debug, Clone)]
 pub struct Printer {
     spec: PrinterSpec,
     timeouts: Timeouts,
+    io: Arc<Mutex<()>>,
 }
 
 impl Printer {
     /// A printer with default timeouts.
     pub fn new(spec: PrinterSpec) -> Self {
-        Self { spec, timeouts: Timeouts::default() }
+        Self { spec, timeouts: Timeouts::default(), io: Arc::new(Mutex::new(())) }
+    }
+
+    /// The device, for one exchange. The lock guards no data: a panic
+    /// during another exchange leaves nothing half-written to recover.
+    fn device(&self) -> MutexGuard<'_, ()> {
+        self.io.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Replaces the timeouts.
@@ -238,6 +248,7 @@ impl Printer {
 
     /// Reads the printer's status.
     pub fn status(&self) -> Result<PrinterStatus, PrinterError> {
+        let _device = self.device();
         let name = self.spec.to_string();
         match &self.spec {
             PrinterSpec::EscPosTcp { host, port } => tcp::status(host, *port, &name, self.timeouts),
@@ -250,6 +261,7 @@ impl Printer {
     /// Checks the status, then prints; paper out, cover open and offline
     /// refuse the job before anything is sent.
     pub fn print(&self, job: &PrintJob) -> Result<PrintOutcome, PrinterError> {
+        let _device = self.device();
         let name = self.spec.to_string();
         let wrong = |expected| PrinterError::WrongFormat { printer: name.clone(), expected };
         let outcome = |status| PrintOutcome { status, path: None, cups_request: None };

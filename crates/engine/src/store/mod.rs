@@ -160,6 +160,19 @@ impl Store {
         Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
+    /// Sets a setting, or removes it (`None`).
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<(), EngineError> {
+        let conn = self.lock()?;
+        match value {
+            Some(v) => conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, v],
+            )?,
+            None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+
     /// Journals a ticket the server issued (print state pending).
     pub fn journal_online(&self, ticket: &KioskTicket, key: &str, local_day: &str) -> Result<(), EngineError> {
         let conn = self.lock()?;

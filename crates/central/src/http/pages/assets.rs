@@ -17,6 +17,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("staff.css", CSS, include_bytes!("../../../assets/staff.css")),
     ("console.css", CSS, include_bytes!("../../../assets/console.css")),
     ("console.js", JS, include_bytes!("../../../assets/console.js")),
+    ("fleet.js", JS, include_bytes!("../../../assets/fleet.js")),
     ("board.css", CSS, include_bytes!("../../../assets/board.css")),
     ("board.js", JS, include_bytes!("../../../assets/board.js")),
     ("live.js", JS, include_bytes!("../../../assets/live.js")),
