@@ -1,5 +1,8 @@
 //! The Vĩnh Phúc demo center (`--demo`): the catalog file in the repo, and
-//! demo dossiers whose dates are placed relative to the day they are seeded.
+//! demo dossiers. Their codes are fixed (the README lists them), and the day
+//! in each code is the day the dossier was received, on any day the demo is
+//! seeded; due dates and later steps are placed relative to the seeding day
+//! so "in processing", "overdue" and "ready" stay true.
 
 use jiff::civil::Time;
 use jiff::{Timestamp, ToSpan};
@@ -48,13 +51,16 @@ fn seed_dossiers(conn: &mut Connection, file: &CatalogFile, now: Timestamp) -> R
         };
         let procedure = file.procedures.iter().find(|p| p.id == d.procedure);
         let procedure_name = procedure.map(|p| p.name.clone()).unwrap_or_default();
-        let received = at(d.received_days_ago, Time::constant(8, 30, 0, 0))?;
-        let due = at(-d.due_in_days, Time::constant(16, 30, 0, 0))?;
+        // The day in the code is the day received (never after today).
+        let received_day = code_day(&d.code).map_or(d.received_days_ago, |day| (today - day).get_days().max(0).into());
+        let received = at(received_day, Time::constant(8, 30, 0, 0))?;
+        let due = at(-d.due_in_days, Time::constant(16, 30, 0, 0))?.max(at(received_day - 1, Time::constant(16, 30, 0, 0))?);
         let mut done_at = None;
         let mut history = Vec::new();
         for (i, h) in d.history.iter().enumerate() {
             let minute = i8::try_from(i * 7 % 60).unwrap_or(0);
-            let t = at(h.days_ago, Time::constant(9, 0, 0, 0).saturating_add(minute.minutes()))?.min(now.as_millisecond());
+            // No step before the day received, none after now.
+            let t = at(h.days_ago.min(received_day), Time::constant(9, 0, 0, 0).saturating_add(minute.minutes()))?.min(now.as_millisecond());
             if matches!(h.status, 9 | 10) && done_at.is_none() {
                 done_at = Some(t);
             }
@@ -91,6 +97,13 @@ fn seed_dossiers(conn: &mut Connection, file: &CatalogFile, now: Timestamp) -> R
     }
     tx.commit()?;
     Ok(())
+}
+
+/// The day in a dossier code `…-YYMMDD-NNNN` (the day it was received).
+fn code_day(code: &str) -> Option<jiff::civil::Date> {
+    let ymd = code.split('-').nth(1).filter(|s| s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()))?;
+    let n = |r: std::ops::Range<usize>| ymd.get(r).and_then(|x| x.parse::<i8>().ok());
+    jiff::civil::Date::new(2000 + i16::from(n(0..2)?), n(2..4)?, n(4..6)?).ok()
 }
 
 #[cfg(test)]
@@ -131,5 +144,40 @@ mod tests {
         assert!(!seed_if_empty(&mut conn, now).expect("second seed"));
         let n: i64 = conn.query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0)).expect("count");
         assert!(n >= 24, "{n}");
+    }
+
+    /// On any day the demo is seeded, "Ngày nhận" is the day in the code, the
+    /// history runs from it to now in order, and the statuses stay true.
+    #[test]
+    fn received_dates_match_the_codes_on_any_day() {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        for day in ["2026-11-28T01:00:00Z", "2026-11-29T10:00:00Z", "2027-06-15T03:00:00Z", "2028-02-29T16:30:00Z"] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut conn = crate::db::open_and_migrate(&dir.path().join("c.db")).expect("db");
+            let now: Timestamp = day.parse().expect("ts");
+            seed_if_empty(&mut conn, now).expect("seed");
+            let mut stmt = conn.prepare("SELECT code, received_at, due_at, status FROM dossiers").expect("sql");
+            let rows: Vec<(String, i64, i64, i64)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).expect("rows").map(|r| r.expect("row")).collect();
+            for (code, received, due, _) in &rows {
+                let got = Timestamp::from_millisecond(*received).expect("ts").to_zoned(tz.clone()).date();
+                let yymmdd = got.strftime("%y%m%d").to_string();
+                assert!(code.contains(&format!("-{yymmdd}-")), "{day}: {code} received {got}");
+                assert!(due > received, "{day}: {code} is due after it was received");
+                let steps: Vec<i64> = conn
+                    .prepare("SELECT at FROM dossier_history WHERE code = ?1 ORDER BY rowid")
+                    .expect("sql")
+                    .query_map([code], |r| r.get(0))
+                    .expect("rows")
+                    .map(|r| r.expect("row"))
+                    .collect();
+                assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{day}: {code} history in order: {steps:?}");
+                assert!(steps.iter().all(|t| *t >= *received - 3_600_000 && *t <= now.as_millisecond()), "{day}: {code} steps between receipt and now");
+            }
+            let processing = rows.iter().find(|r| r.0 == "000.00.12.H62-261120-0004").expect("demo dossier");
+            assert!(processing.2 > now.as_millisecond(), "{day}: still due in the future");
+            let overdue = rows.iter().find(|r| r.0 == "000.00.15.H62-261029-0003").expect("demo dossier");
+            assert!(overdue.2 < now.as_millisecond(), "{day}: overdue");
+        }
     }
 }
