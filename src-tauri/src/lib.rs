@@ -6,6 +6,7 @@
 pub mod args;
 pub mod commands;
 pub mod error;
+pub mod instance;
 pub mod logging;
 pub mod shell;
 
@@ -75,6 +76,20 @@ pub fn run() -> u8 {
     for arg in unknown {
         tracing::debug!(%arg, "argument ignored");
     }
+    // Before the engine opens the store: one kiosk per data folder.
+    let _instance = match instance::lock(&config.data_dir) {
+        Ok(l) => l,
+        Err(e @ instance::LockError::Held { .. }) => {
+            tracing::warn!(error = %e, "not started: already running");
+            eprintln!("motcua-kiosk: {e}; not starting a second one");
+            return 0;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "instance lock");
+            eprintln!("motcua-kiosk: {e}");
+            return 2;
+        }
+    };
     let fullscreen = config.fullscreen && !args.windowed;
     let size = args.window_size.unwrap_or(shell::DEFAULT_SIZE);
     let kiosk = match tauri::async_runtime::block_on(Kiosk::start(config)) {

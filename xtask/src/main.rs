@@ -30,6 +30,8 @@ const TEST_PACKAGES: &[&str] = &[
     // The counter console and lobby board in a real browser (tests/tests/staff_pages.rs).
     "chromium",
     "chromium-driver",
+    // A D-Bus session bus for the single-instance test (tests/tests/single_instance.rs).
+    "dbus-daemon",
 ];
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).

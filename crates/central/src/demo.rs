@@ -60,7 +60,8 @@ fn seed_dossiers(conn: &mut Connection, file: &CatalogFile, now: Timestamp) -> R
         for (i, h) in d.history.iter().enumerate() {
             let minute = i8::try_from(i * 7 % 60).unwrap_or(0);
             // No step before the day received, none after now.
-            let t = at(h.days_ago.min(received_day), Time::constant(9, 0, 0, 0).saturating_add(minute.minutes()))?.min(now.as_millisecond());
+            let t =
+                at(h.days_ago.min(received_day), Time::constant(9, 0, 0, 0).saturating_add(minute.minutes()))?.min(now.as_millisecond());
             if matches!(h.status, 9 | 10) && done_at.is_none() {
                 done_at = Some(t);
             }
@@ -172,7 +173,10 @@ mod tests {
                     .map(|r| r.expect("row"))
                     .collect();
                 assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{day}: {code} history in order: {steps:?}");
-                assert!(steps.iter().all(|t| *t >= *received - 3_600_000 && *t <= now.as_millisecond()), "{day}: {code} steps between receipt and now");
+                assert!(
+                    steps.iter().all(|t| *t >= *received - 3_600_000 && *t <= now.as_millisecond()),
+                    "{day}: {code} steps between receipt and now"
+                );
             }
             let processing = rows.iter().find(|r| r.0 == "000.00.12.H62-261120-0004").expect("demo dossier");
             assert!(processing.2 > now.as_millisecond(), "{day}: still due in the future");
