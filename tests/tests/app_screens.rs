@@ -141,7 +141,7 @@ impl Walk<'_> {
     }
 }
 
-fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central) -> Vec<String> {
+fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kiosk_id: &str) -> Vec<String> {
     let mut w = Walk { s, size, n: 0, problems: Vec::new() };
     // Only this run's pictures of this size.
     let prefix = format!("{}x{}-", size.0, size.1);
@@ -156,6 +156,30 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central) -> V
     assert_eq!(inner, json!([size.0, size.1]), "the window has the size asked for with --window-size");
 
     w.check("home");
+    // The center's notice on the home screen: everything still fits.
+    let http = reqwest::blocking::Client::new();
+    let staff = |method: reqwest::Method, path: String, body: Option<Value>| {
+        let mut req = http.request(method, format!("{}{path}", central.url)).bearer_auth("demo-staff");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().expect("staff request");
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    };
+    let notice = json!({"text_vi": "Chiều thứ Sáu 02/01/2027 Trung tâm nghỉ để bảo trì hệ thống; ông/bà vui lòng quay lại sáng thứ Hai.",
+                        "text_en": "On Friday afternoon 02/01/2027 the center closes for system maintenance; please come back on Monday morning."});
+    staff(reqwest::Method::PUT, "/api/v1/notice".into(), Some(notice));
+    s.wait("notice-banner", secs(15)).expect("the notice");
+    w.check("home-notice");
+    staff(reqwest::Method::DELETE, "/api/v1/notice".into(), None);
+    s.wait_css("main[data-screen='home']:not(:has([data-testid='notice-banner']))", secs(15)).expect("the notice goes");
+    // Maintenance: the calm full-screen message fits too.
+    let kiosk_path = format!("/api/v1/kiosks/{kiosk_id}/maintenance");
+    staff(reqwest::Method::PUT, kiosk_path.clone(), Some(json!({"on": true})));
+    s.wait_css("[data-testid='maintenance']:not([hidden])", secs(15)).expect("maintenance");
+    w.check("maintenance");
+    staff(reqwest::Method::PUT, kiosk_path, Some(json!({"on": false})));
+    s.wait_css("[data-testid='maintenance'][hidden], body:not(:has([data-testid='maintenance']))", secs(15)).expect("maintenance ends");
     s.click("lang-switch").expect("English");
     w.check("home-english");
     s.click("lang-switch").expect("Vietnamese");
@@ -299,7 +323,7 @@ fn every_screen_fits_every_lobby_screen_size() {
         )
         .expect("start the kiosk app");
         s.wait_css("body[data-ready='1']", secs(30)).expect("home screen");
-        problems.extend(walk(&s, (w, h), &mut central));
+        problems.extend(walk(&s, (w, h), &mut central, &format!("kiosk-e2e-s{w}x{h}")));
         s.end().expect("end");
     }
     assert!(problems.is_empty(), "{} problems a citizen would see:\n{}", problems.len(), problems.join("\n"));

@@ -319,7 +319,7 @@ fn screens() -> Result<()> {
     if from.is_dir() {
         std::fs::remove_dir_all(&from).map_err(|e| format!("cannot empty {}: {e}", from.display()))?;
     }
-    cargo_test_with_display(&["--test", "app_e2e", "--test", "app_fleet", "--test", "staff_pages"])?;
+    cargo_test_with_display(&["--test", "app_e2e", "--test", "app_fleet", "--test", "staff_pages", "--test", "app_screens"])?;
     let to = root().join("docs/screens");
     let mut shots: Vec<PathBuf> = std::fs::read_dir(&from)
         .map_err(|e| format!("cannot read {}: {e}", from.display()))?
@@ -341,6 +341,26 @@ fn screens() -> Result<()> {
         let Some(name) = shot.file_name() else { continue };
         std::fs::copy(shot, to.join(name)).map_err(|e| format!("cannot copy {}: {e}", shot.display()))?;
     }
+    // A few screens on a portrait standing kiosk and a short landscape one
+    // (app_screens takes every screen at four sizes in target/screens/sizes).
+    let sizes = from.join("sizes");
+    let mut picked = 0;
+    for e in std::fs::read_dir(&sizes).map_err(|e| format!("cannot read {}: {e}", sizes.display()))?.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some((size, rest)) = name.split_once('-') else { continue };
+        let kind = match size {
+            "1080x1920" => "portrait",
+            "1366x768" => "landscape",
+            _ => continue,
+        };
+        // NN-screen.png → portrait-screen.png, for the screens the README shows.
+        let screen = rest.split_once('-').map_or(rest, |(_, s)| s);
+        if ["home.png", "services.png", "ticket.png", "dossier.png", "search.png"].contains(&screen) {
+            std::fs::copy(e.path(), to.join(format!("{kind}-{screen}"))).map_err(|err| format!("cannot copy {name}: {err}"))?;
+            picked += 1;
+        }
+    }
+    println!("xtask: {picked} portrait and landscape screens copied");
     println!("xtask: {} screenshots copied into {}; review them with `git status` / `git diff --stat`", shots.len(), to.display());
     Ok(())
 }
