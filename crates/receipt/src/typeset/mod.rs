@@ -329,10 +329,11 @@ impl Typesetter<'_> {
         let fill_at = self.items.len();
         self.y = (top + FRAME) as f32 + FRAME_PAD * 0.5;
         let inverted = style == NoticeStyle::Inverted;
-        // Body size, or small type when that keeps the title on one line.
+        // Body size on one line, else fine print: a long priority category
+        // ("Phụ nữ mang thai hoặc người đang bế, bồng con nhỏ…") takes two
+        // lines instead of three.
         let bold = self.fonts.face(Weight::Bold);
-        let fits = |size: f32| bold.width(title, size) <= inner.width;
-        let size = if fits(self.m.normal) || !fits(self.m.fine) { self.m.normal } else { self.m.fine };
+        let size = if bold.width(title, self.m.normal) <= inner.width { self.m.normal } else { self.m.fine };
         let title_style = Style::new(size, Weight::Bold, Align::Center).tight();
         self.paragraph(title, if inverted { title_style.white() } else { title_style }, inner);
         self.y += FRAME_PAD * 0.5;
