@@ -259,23 +259,22 @@ impl Typesetter<'_> {
     fn compact_field(&mut self, label: &str, value: &str) {
         let label: String = label.nfc().collect();
         let value: String = value.nfc().collect();
-        let (small, normal) = (self.m.fine, self.m.normal);
+        let (fine, normal) = (self.m.fine, self.m.normal);
         let regular = self.fonts.face(Weight::Regular);
         let bold = self.fonts.face(Weight::Bold);
         let col = self.column;
         let value_style = Style::new(normal, Weight::Bold, Align::Right).tight();
-        if regular.width(&label, small) + small / 2.0 + bold.width(&value, normal) <= col.width {
-            // One line: the label on the value's baseline (pushed first, so a
-            // PDF's text reads label, value).
+        if regular.width(&label, fine) + fine / 2.0 + bold.width(&value, normal) <= col.width {
+            // One line, the label on the value's baseline; label first, in reading order.
             let line_height = normal * value_style.leading;
             let baseline = self.y + (line_height - bold.ascent(normal) - bold.descent(normal)) / 2.0 + bold.ascent(normal);
-            let w = regular.width(&label, small);
+            let w = regular.width(&label, fine);
             let weight = Weight::Regular;
             self.items.push(Item::Text(TextLine {
                 text: label,
                 x: col.left,
                 baseline,
-                size: small,
+                size: fine,
                 weight,
                 width: w,
                 stretch: 1.0,
@@ -284,7 +283,7 @@ impl Typesetter<'_> {
             self.paragraph(&value, value_style, col);
         } else {
             let stacked = |style: Style| Style { leading: STACKED_LINE, align: Align::Left, ..style };
-            self.paragraph(&label, stacked(Style::new(small, Weight::Regular, Align::Left)), col);
+            self.paragraph(&label, stacked(Style::new(fine, Weight::Regular, Align::Left)), col);
             self.paragraph(&value, stacked(value_style), col);
         }
     }
