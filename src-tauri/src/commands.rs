@@ -1,5 +1,7 @@
 //! The Tauri commands: one line each over `engine::Kiosk` (docs/kiosk-api.md).
 //! Every command is generic over the runtime so `tauri::test` can drive it.
+//! Commands that print take the citizen's on-screen language, `lang`
+//! ("vi" | "en"; the configured one when absent): the slip follows the screen.
 
 use motcua_domain::Catalog;
 use motcua_engine::{Config, Kiosk, KioskStatus, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, TicketOutcome};
@@ -23,21 +25,27 @@ pub async fn search<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, tex
     Ok(kiosk.search(&text))
 }
 
-/// Takes a number in a queue; journalled, then printed.
+/// Takes a number in a queue; journalled, then printed in `lang`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn take_ticket<R: Runtime>(
     _app: AppHandle<R>,
     kiosk: State<'_, Kiosk>,
     service_id: String,
     priority: Option<String>,
+    lang: Option<String>,
 ) -> Res<TicketOutcome> {
-    Ok(kiosk.take_ticket(&service_id, priority.as_deref()).await?)
+    Ok(kiosk.take_ticket_in(&service_id, priority.as_deref(), kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// Takes a number in the collect-result queue for a dossier that is ready.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn collect_result<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, code: String) -> Res<TicketOutcome> {
-    Ok(kiosk.collect_result(&code).await?)
+pub async fn collect_result<R: Runtime>(
+    _app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    code: String,
+    lang: Option<String>,
+) -> Res<TicketOutcome> {
+    Ok(kiosk.collect_result_in(&code, kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// A typed or scanned dossier code or ticket QR → its status.
@@ -54,20 +62,35 @@ pub async fn procedure<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, 
 
 /// Prints a procedure's document checklist.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn print_checklist<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, id: String) -> Res<PrintReport> {
-    Ok(kiosk.print_checklist(&id).await?)
+pub async fn print_checklist<R: Runtime>(
+    _app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    id: String,
+    lang: Option<String>,
+) -> Res<PrintReport> {
+    Ok(kiosk.print_checklist_in(&id, kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// Prints a dossier's status slip.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn print_dossier<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, code: String) -> Res<PrintReport> {
-    Ok(kiosk.print_dossier(&code).await?)
+pub async fn print_dossier<R: Runtime>(
+    _app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    code: String,
+    lang: Option<String>,
+) -> Res<PrintReport> {
+    Ok(kiosk.print_dossier_in(&code, kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// Prints a journalled ticket again.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn reprint<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, ticket_id: String) -> Res<TicketOutcome> {
-    Ok(kiosk.reprint(&ticket_id).await?)
+pub async fn reprint<R: Runtime>(
+    _app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    ticket_id: String,
+    lang: Option<String>,
+) -> Res<TicketOutcome> {
+    Ok(kiosk.reprint_in(&ticket_id, kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// Sends a satisfaction rating.

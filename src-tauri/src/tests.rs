@@ -84,6 +84,26 @@ fn without_server_or_cached_catalog_a_ticket_says_why() {
 }
 
 #[test]
+fn a_print_in_a_language_other_than_vi_or_en_is_refused_before_anything_is_issued() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_app, w) = app(dir.path());
+    for (cmd, args) in [
+        ("take_ticket", json!({"service_id": "vp-dat-dai-tai-nguyen", "priority": null, "lang": "fr"})),
+        ("collect_result", json!({"code": "000.00.12.H62-261120-0004", "lang": "fr"})),
+        ("reprint", json!({"ticket_id": "B-K1-001", "lang": "fr"})),
+        ("print_checklist", json!({"id": "x", "lang": "fr"})),
+        ("print_dossier", json!({"code": "000.00.12.H62-261120-0004", "lang": "fr"})),
+    ] {
+        let err = invoke(&w, cmd, args).expect_err("fr is not a slip language");
+        assert_eq!(err["code"], "invalid_request", "{cmd}: {err}");
+    }
+    // "en" passes the check and meets the missing catalog instead.
+    let err =
+        invoke(&w, "take_ticket", json!({"service_id": "vp-dat-dai-tai-nguyen", "priority": null, "lang": "en"})).expect_err("no catalog");
+    assert_ne!(err["code"], "invalid_request", "{err}");
+}
+
+#[test]
 fn status_reports_offline_and_search_is_empty_without_a_catalog() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_app, w) = app(dir.path());

@@ -255,6 +255,22 @@ fn language_flow(s: &Session, shots: &mut Shots) {
     assert_eq!(s.text("screen-title").expect("title"), "Xin mời chọn việc ông/bà cần làm");
 }
 
+/// The slip follows the language on screen, not the configured one (vi).
+fn english_slip_flow(s: &Session, slips: &Path) {
+    let before = pdfs(slips);
+    s.click("lang-switch").expect("English");
+    s.click("home-take").expect("take");
+    s.click(&format!("service-{LAND_SERVICE}")).expect("service");
+    s.click("priority-none").expect("no priority");
+    s.wait("ticket-number", secs(20)).expect("ticket");
+    let new: Vec<_> = wait_new_pdf(slips, before.len()).into_iter().filter(|p| !before.contains(p)).collect();
+    assert_eq!(new.len(), 1, "one new slip: {new:?}");
+    let words = motcua_tests::pdf_words(&new[0]);
+    assert!(words.contains("YOUR NUMBER") && words.contains("Land, natural resources"), "an English slip: {words}");
+    assert!(!words.contains("SỐ THỨ TỰ"), "{words}");
+    s.click("ticket-done").expect("done");
+}
+
 fn idle_flow(s: &Session, shots: &mut Shots) {
     s.click("lang-switch").expect("English");
     s.click("home-lookup").expect("lookup");
@@ -323,6 +339,7 @@ fn kiosk_app_end_to_end() {
     collect_not_ready_flow(&s, &mut shots);
     procedure_flow(&s, &mut shots);
     rating_flow(&s, &mut shots, &slips);
+    english_slip_flow(&s, &slips);
     s.end().expect("end session 1");
 
     // Session 2: a 10 s idle timeout, then the server goes away.

@@ -1,7 +1,13 @@
 // The only door to the kiosk engine: Tauri commands and the "kiosk://event"
 // stream. Errors always arrive as {code, message, message_vi, …}.
 
+import { language } from "./i18n.js";
+
 let backend = null;
+
+// Commands that print a slip: it follows the language on screen ("vi" | "en"),
+// not only the kiosk's configured one.
+const PRINTS = new Set(["take_ticket", "collect_result", "reprint", "print_checklist", "print_dossier"]);
 
 async function tauri() {
   if (backend) return backend;
@@ -29,8 +35,9 @@ export function toError(e) {
 /** Calls a command; rejects with a {code, message, message_vi} object. */
 export async function call(cmd, args = {}) {
   const b = await tauri();
+  const sent = PRINTS.has(cmd) && !("lang" in args) ? { ...args, lang: language() } : args;
   try {
-    return await b.invoke(cmd, args);
+    return await b.invoke(cmd, sent);
   } catch (e) {
     throw toError(e);
   }

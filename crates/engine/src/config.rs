@@ -48,7 +48,7 @@ pub struct Config {
     pub printer: PrinterSpec,
     /// Paper width.
     pub paper: Paper,
-    /// Language of the home screen and the slips.
+    /// Language of the home screen, and of slips printed without one (`Kiosk::slip_lang`).
     pub language: Lang,
     /// Back to home after this many seconds without a touch.
     pub idle_timeout_s: u32,

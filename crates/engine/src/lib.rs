@@ -26,6 +26,8 @@ pub mod types;
 pub use config::{Config, OfflinePolicy, PrinterUnavailablePolicy};
 pub use error::{EngineError, EngineErrorBody};
 pub use kiosk::{CRASH_AFTER_JOURNAL_ENV, Kiosk};
+/// The language of a slip (and of the config's `language`).
+pub use motcua_receipt::Lang;
 pub use types::{
     HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };

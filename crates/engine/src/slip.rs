@@ -24,16 +24,35 @@ pub fn local(at: Timestamp, tz: &TimeZone) -> DateTime {
     at.to_zoned(tz.clone()).datetime()
 }
 
-/// The queue ticket slip.
-pub fn ticket(catalog: &Catalog, t: &crate::types::KioskTicket) -> TicketSlip {
+/// `english` when the slip is in English and there is one, else the Vietnamese name.
+fn in_lang(lang: Lang, name: &str, english: Option<&str>) -> String {
+    match (lang, english.map(str::trim)) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// The center's name in the slip's language.
+fn center_name(catalog: &Catalog, lang: Lang) -> String {
+    in_lang(lang, &catalog.center.name, catalog.center.name_en.as_deref())
+}
+
+/// The queue ticket slip, names in `lang` where the catalog has them.
+pub fn ticket(catalog: &Catalog, t: &crate::types::KioskTicket, lang: Lang) -> TicketSlip {
     let tz = center_tz(catalog);
+    let category = t.priority.as_ref().and_then(|id| catalog.priority_categories.iter().find(|c| &c.id == id));
+    let priority = match category {
+        Some(c) => Some(in_lang(lang, &c.name, c.name_en.as_deref())),
+        // A category gone from the catalog since: the name journalled with the ticket.
+        None => t.priority_name.clone(),
+    };
     TicketSlip {
-        center_name: catalog.center.name.clone(),
+        center_name: center_name(catalog, lang),
         logo: None,
         number: t.number.clone(),
-        service_name: t.service_name.clone(),
+        service_name: in_lang(lang, &t.service_name, t.service_name_en.as_deref()),
         counter_area: t.area.clone(),
-        priority: t.priority_name.clone(),
+        priority,
         issued_at: local(t.issued_at, &tz),
         people_ahead: t.ahead,
         estimated_wait_minutes: t.estimated_wait_s.map(|s| s.div_ceil(60)),
@@ -50,7 +69,7 @@ pub fn dossier(catalog: &Catalog, d: &DossierView, lang: Lang, now: Timestamp) -
         Lang::En => (d.status.label_en.clone(), d.status.next_step_en.clone()),
     };
     DossierSlip {
-        center_name: catalog.center.name.clone(),
+        center_name: center_name(catalog, lang),
         dossier_code: d.code.clone(),
         procedure_name: d.procedure_name.clone(),
         applicant_masked: d.applicant.clone(),
@@ -64,8 +83,8 @@ pub fn dossier(catalog: &Catalog, d: &DossierView, lang: Lang, now: Timestamp) -
     }
 }
 
-/// The procedure checklist slip.
-pub fn checklist(catalog: &Catalog, p: &Procedure, now: Timestamp) -> ChecklistSlip {
+/// The procedure checklist slip, names in `lang` where the catalog has them.
+pub fn checklist(catalog: &Catalog, p: &Procedure, now: Timestamp, lang: Lang) -> ChecklistSlip {
     let tz = center_tz(catalog);
     let fee = match p.fee_vnd {
         Some(0) => Fee::Free,
@@ -73,8 +92,8 @@ pub fn checklist(catalog: &Catalog, p: &Procedure, now: Timestamp) -> ChecklistS
         None => Fee::Text(p.fee.clone()),
     };
     ChecklistSlip {
-        center_name: catalog.center.name.clone(),
-        procedure_name: p.name.clone(),
+        center_name: center_name(catalog, lang),
+        procedure_name: in_lang(lang, &p.name, p.name_en.as_deref()),
         documents: p
             .documents
             .iter()

@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // Diacritics check: every size the slips use, zoomed 3× dot for dot.
     let mut l = motcua_receipt::Layout::new();
-    for size in [TextSize::Small, TextSize::Normal, TextSize::Large, TextSize::Title] {
+    for size in [TextSize::Fine, TextSize::Small, TextSize::Normal, TextSize::Large, TextSize::Title] {
         for weight in [Weight::Regular, Weight::Bold] {
             l.text("ệ ở ữ Ặ Ễ Ỗ Ậ ỳ Ỷ — Nguyễn Thị Lưỡng, Quyết định", size, weight, Align::Left);
         }

@@ -1,4 +1,12 @@
-//! ESC/POS framing of a raster: `ESC @`, `GS v 0` bands, feed, partial cut.
+//! ESC/POS framing of a raster: `ESC @`, `GS v 0` bands, partial cut.
+//!
+//! No `ESC d` before the cut: `GS V 66 n` itself feeds the last printed row
+//! to the cutter (function B: "feed to the cutting position + n", Epson and
+//! the clones alike), so lines fed before it were only blank paper — 4 lines,
+//! about 17 mm, on every slip. The raster ends with a small white margin that
+//! keeps the ink clear of the blade. The paper a slip uses, cut to cut, is
+//! its raster plus the printer's head-to-cutter distance, which becomes the
+//! blank top of the next slip and which no command sent here can change.
 //!
 //! The framing is written here rather than taken from the `escpos` crate:
 //! that crate's `Printer<D: Driver>` owns the transport (it writes as it
@@ -11,15 +19,11 @@ use crate::raster::Raster;
 
 /// Rows per `GS v 0` band: small enough for printers with modest buffers.
 pub const BAND_ROWS: u32 = 256;
-/// Lines fed after the image so the slip clears the cutter.
-pub const FEED_LINES: u8 = 4;
 
 /// `ESC @`: initialise.
 pub const INIT: [u8; 2] = [0x1b, b'@'];
 /// `GS v 0`: print raster bit image (followed by m, xL, xH, yL, yH).
 pub const RASTER: [u8; 3] = [0x1d, b'v', b'0'];
-/// `ESC d`: print and feed n lines.
-pub const FEED: [u8; 2] = [0x1b, b'd'];
 /// `GS V 66`: feed to the cutter plus n motion units, then partial cut.
 pub const PARTIAL_CUT: [u8; 3] = [0x1d, b'V', 66];
 
@@ -42,10 +46,8 @@ pub fn encode(raster: &Raster) -> Vec<u8> {
         }
         row += rows;
     }
-    out.extend_from_slice(&FEED);
-    out.push(FEED_LINES);
     out.extend_from_slice(&PARTIAL_CUT);
-    out.push(0);
+    out.push(0); // n = 0: cut right under the last row
     out
 }
 
@@ -63,7 +65,7 @@ mod tests {
         assert_eq!(bytes[10], 0x80);
         let second = 10 + 2 * 256;
         assert_eq!(&bytes[second..second + 8], &[0x1d, b'v', b'0', 0, 2, 0, 44, 0]);
-        assert!(bytes.ends_with(&[0x1b, b'd', FEED_LINES, 0x1d, b'V', 66, 0]));
-        assert_eq!(bytes.len(), 2 + 8 + 512 + 8 + 88 + 7);
+        assert!(bytes.ends_with(&[0x1d, b'V', 66, 0]), "cut with no extra feed");
+        assert_eq!(bytes.len(), 2 + 8 + 512 + 8 + 88 + 4);
     }
 }

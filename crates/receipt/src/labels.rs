@@ -76,14 +76,11 @@ impl Label {
                 Priority => "Ưu tiên",
                 IssuedAt => "Giờ lấy số",
                 PeopleAhead => "Số người chờ trước bạn",
-                EstimatedWait => "Thời gian chờ dự kiến",
-                ScanToFollow => "Quét mã QR để theo dõi lượt của bạn",
+                EstimatedWait => "Thời gian chờ",
+                ScanToFollow => "Quét mã QR để theo dõi lượt",
                 OfflineTitle => "PHIẾU CẤP NGOẠI TUYẾN",
-                OfflineDetail => {
-                    "Ki-ốt đang mất kết nối với hệ thống. Số của bạn vẫn được giữ và sẽ được \
-                     cập nhật khi có kết nối; số người chờ và thời gian chờ chỉ là ước tính."
-                }
-                KeepSlip => "Vui lòng giữ phiếu cho đến khi được phục vụ.",
+                OfflineDetail => "Mất kết nối: số của bạn vẫn được giữ; số người chờ và thời gian chờ chỉ là ước tính.",
+                KeepSlip => "Vui lòng giữ phiếu đến khi được phục vụ.",
                 DossierTitle => "PHIẾU TRA CỨU HỒ SƠ",
                 DossierCode => "Mã hồ sơ",
                 Procedure => "Thủ tục",
@@ -117,14 +114,10 @@ impl Label {
                 Priority => "Priority",
                 IssuedAt => "Issued at",
                 PeopleAhead => "People ahead of you",
-                EstimatedWait => "Estimated wait",
-                ScanToFollow => "Scan the QR code to follow your turn",
+                EstimatedWait => "Waiting time",
+                ScanToFollow => "Scan the QR to follow your turn",
                 OfflineTitle => "ISSUED OFFLINE",
-                OfflineDetail => {
-                    "The kiosk has lost its connection. Your number is kept and will be \
-                     updated once the connection is back; people ahead and waiting time \
-                     are estimates."
-                }
+                OfflineDetail => "No connection: your number is kept; people ahead and waiting time are estimates.",
                 KeepSlip => "Please keep this slip until you are served.",
                 DossierTitle => "DOSSIER STATUS",
                 DossierCode => "Dossier code",

@@ -28,6 +28,9 @@ pub enum Align {
 /// Semantic text size; pixel sizes depend on the paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextSize {
+    /// A ticket's secondary lines (center name, notes, field labels): the
+    /// same as `Small` on 80 mm, smaller on 58 mm to keep the ticket short.
+    Fine,
     /// Footnotes, legal basis, print time.
     Small,
     /// Body text.
@@ -102,6 +105,9 @@ impl Bitmap {
 pub enum Block {
     /// A wrapped paragraph.
     Text(TextBlock),
+    /// A paragraph set a little smaller (down to 85 %) when that keeps it on
+    /// one line, e.g. the center's name at the top of a ticket.
+    FitLine(TextBlock),
     /// A label and its value: on one line (label left, value right, bold)
     /// when both fit, else the label above the wrapped value.
     Field {
@@ -110,8 +116,17 @@ pub enum Block {
         /// Value, e.g. "05/12/2026".
         value: String,
     },
-    /// The ticket number: the largest text on the slip, shrunk only if it
-    /// would not fit the paper.
+    /// A label and its value for a narrow column: on one line (label in
+    /// small type, value bold) when both fit, else the label over the value.
+    CompactField {
+        /// Label, e.g. "Giờ lấy số".
+        label: String,
+        /// Value, e.g. "08:15 28/11/2026".
+        value: String,
+    },
+    /// The ticket number on one line: the largest text on the slip, set to a
+    /// fixed ink height per paper; a number too wide for the paper is first
+    /// condensed (down to a limit), then shrunk.
     BigNumber(String),
     /// A horizontal rule.
     Rule(Rule),
@@ -119,6 +134,19 @@ pub enum Block {
     Space(u32),
     /// A QR code, centred, with its quiet zone.
     Qr(QrMatrix),
+    /// A QR code at the right edge with `beside` set in the column to its
+    /// left (the quiet zone is the gutter), then as many of `then` as still
+    /// fit beside the code; the rest follow under both, full width. A
+    /// ticket's fields sit beside its code instead of above it: paper.
+    QrBeside {
+        /// The code.
+        qr: QrMatrix,
+        /// Blocks always set in the column left of the code.
+        beside: Vec<Block>,
+        /// Blocks set in the column while it stays no taller than the code,
+        /// then full width under it, in order.
+        then: Vec<Block>,
+    },
     /// A centred 1-bit image.
     Image(Bitmap),
     /// A framed notice (priority, offline, overdue) with an optional
@@ -170,6 +198,22 @@ impl Layout {
     /// Appends vertical space in dots.
     pub fn space(&mut self, dots: u32) -> &mut Self {
         self.push(Block::Space(dots))
+    }
+
+    /// Every block in reading order, those set beside a QR included.
+    pub fn all_blocks(&self) -> Vec<&Block> {
+        fn visit<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+            for block in blocks {
+                out.push(block);
+                if let Block::QrBeside { beside, then, .. } = block {
+                    visit(beside, out);
+                    visit(then, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        visit(&self.blocks, &mut out);
+        out
     }
 }
 

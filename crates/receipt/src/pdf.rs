@@ -80,13 +80,22 @@ pub(crate) fn write(fonts: &PdfFonts, page: &Page, title: &str) -> Result<Vec<u8
                 if line.white {
                     ops.push(Op::SetFillColor { col: grey(1.0) });
                 }
+                // Horizontal scaling (Tz) is text state that outlives the
+                // text object: set it back for the lines after a condensed one.
+                let condensed = line.stretch != 1.0;
+                ops.push(Op::StartTextSection);
+                if condensed {
+                    ops.push(Op::SetHorizontalScaling { percent: line.stretch * 100.0 });
+                }
                 ops.extend([
-                    Op::StartTextSection,
                     Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(line.size * PT_PER_DOT) },
                     Op::SetTextCursor { pos: at(line.x, line.baseline) },
                     Op::ShowText { items: vec![TextItem::Text(line.text.clone())] },
-                    Op::EndTextSection,
                 ]);
+                if condensed {
+                    ops.push(Op::SetHorizontalScaling { percent: 100.0 });
+                }
+                ops.push(Op::EndTextSection);
                 if line.white {
                     ops.push(Op::SetFillColor { col: grey(0.0) });
                 }

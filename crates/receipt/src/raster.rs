@@ -101,7 +101,8 @@ pub(crate) fn draw(fonts: &Fonts, page: &Page) -> Raster {
 
 fn draw_text(r: &mut Raster, fonts: &Fonts, line: &TextLine) {
     let face = fonts.face(line.weight);
-    let scale = face.scale(line.size);
+    let designed = face.scale(line.size);
+    let scale = ab_glyph::PxScale { x: designed.x * line.stretch, y: designed.y };
     let mut x = line.x;
     for c in line.text.chars() {
         let glyph = face.glyph(c).with_scale_and_position(scale, ab_glyph::point(x, line.baseline));
@@ -117,7 +118,7 @@ fn draw_text(r: &mut Raster, fonts: &Fonts, line: &TextLine) {
                 }
             });
         }
-        x += face.advance(c, line.size);
+        x += face.advance(c, line.size) * line.stretch;
     }
 }
 

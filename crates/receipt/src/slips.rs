@@ -4,7 +4,7 @@ use jiff::civil::{Date, DateTime};
 
 use crate::ReceiptError;
 use crate::labels::{Label, Lang, people, wait_in_words};
-use crate::layout::{Align, Bitmap, Block, Layout, NoticeStyle, Rule, TextSize, Weight};
+use crate::layout::{Align, Bitmap, Block, Layout, NoticeStyle, Rule, TextBlock, TextSize, Weight};
 use crate::qr::QrMatrix;
 
 /// A queue ticket.
@@ -149,42 +149,49 @@ fn header(l: &mut Layout, center: &str, logo: Option<&Bitmap>) {
     l.text(center.to_uppercase(), TextSize::Normal, Weight::Bold, Align::Center);
 }
 
-/// The queue ticket.
+/// The queue ticket, kept short: thousands print every day. The number
+/// stays large; the fields sit beside the QR instead of above it.
 pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     let s = |label: Label| label.text(lang);
     let mut l = Layout::new();
-    header(&mut l, &t.center_name, t.logo.as_ref());
-    l.rule(Rule::Solid).space(4);
-    l.text(s(Label::YourNumber), TextSize::Normal, Weight::Regular, Align::Center).space(14);
-    l.push(Block::BigNumber(t.number.clone())).space(18);
+    if let Some(logo) = &t.logo {
+        l.push(Block::Image(logo.clone())).space(6);
+    }
+    l.push(Block::FitLine(TextBlock { text: t.center_name.clone(), size: TextSize::Fine, weight: Weight::Regular, align: Align::Center }));
+    l.space(4);
+    l.text(s(Label::YourNumber), TextSize::Fine, Weight::Regular, Align::Center).space(4);
+    l.push(Block::BigNumber(t.number.clone())).space(8);
+    l.text(t.service_name.clone(), TextSize::Large, Weight::Bold, Align::Center);
     if let Some(category) = &t.priority {
-        l.push(Block::Notice {
+        l.space(4).push(Block::Notice {
             title: format!("{}: {}", s(Label::Priority).to_uppercase(), category),
             detail: None,
             style: NoticeStyle::Framed,
-        })
-        .space(12);
+        });
     }
-    l.text(t.service_name.clone(), TextSize::Title, Weight::Bold, Align::Center);
     if t.offline {
-        l.space(14).push(Block::Notice {
+        l.space(4).push(Block::Notice {
             title: s(Label::OfflineTitle).to_owned(),
             detail: Some(s(Label::OfflineDetail).to_owned()),
             style: NoticeStyle::Inverted,
         });
     }
     l.rule(Rule::Dashed);
-    l.field(s(Label::CounterArea), t.counter_area.clone()).space(4);
     // Unknown is printed as such: "0 people ahead" would send the citizen away from the lobby.
     let ahead = t.people_ahead.map_or_else(|| s(Label::Unknown).to_owned(), |n| people(n, lang));
-    l.field(s(Label::PeopleAhead), ahead).space(4);
     let wait = t.estimated_wait_minutes.map_or_else(|| s(Label::Unknown).to_owned(), |m| wait_in_words(m, lang));
-    l.field(s(Label::EstimatedWait), wait).space(4);
-    l.field(s(Label::IssuedAt), format_time(t.issued_at));
-    l.rule(Rule::Dashed).space(6);
-    l.push(Block::Qr(QrMatrix::encode(&t.lookup_url)?)).space(8);
-    l.text(s(Label::ScanToFollow), TextSize::Normal, Weight::Bold, Align::Center).space(6);
-    l.text(s(Label::KeepSlip), TextSize::Small, Weight::Regular, Align::Center);
+    let field = |label: Label, value: String| Block::CompactField { label: s(label).to_owned(), value };
+    let beside = vec![
+        field(Label::CounterArea, t.counter_area.clone()),
+        field(Label::PeopleAhead, ahead),
+        field(Label::EstimatedWait, wait),
+        field(Label::IssuedAt, format_time(t.issued_at)),
+    ];
+    let note = |label: Label, weight: Weight| {
+        Block::Text(TextBlock { text: s(label).to_owned(), size: TextSize::Fine, weight, align: Align::Center })
+    };
+    let then = vec![Block::Space(2), note(Label::ScanToFollow, Weight::Bold), note(Label::KeepSlip, Weight::Regular)];
+    l.push(Block::QrBeside { qr: QrMatrix::encode(&t.lookup_url)?, beside, then });
     Ok(l)
 }
 
@@ -283,17 +290,17 @@ mod tests {
     #[test]
     fn ticket_has_one_big_number_and_the_qr() {
         let layout = ticket(&crate::samples::ticket(None), Lang::Vi).unwrap();
-        let big = layout.blocks.iter().filter(|b| matches!(b, Block::BigNumber(_))).count();
+        let big = layout.all_blocks().into_iter().filter(|b| matches!(b, Block::BigNumber(_))).count();
         assert_eq!(big, 1);
-        assert!(layout.blocks.iter().any(|b| matches!(b, Block::Qr(q) if q.data() == crate::samples::SAMPLE_URL)));
+        assert!(layout.blocks.iter().any(|b| matches!(b, Block::QrBeside { qr, .. } if qr.data() == crate::samples::SAMPLE_URL)));
     }
 
     #[test]
     fn an_unknown_queue_length_is_printed_as_unknown_not_zero() {
         let field = |slip: &TicketSlip| {
             let layout = ticket(slip, Lang::En).unwrap();
-            layout.blocks.iter().find_map(|b| match b {
-                Block::Field { label, value } if label == Label::PeopleAhead.text(Lang::En) => Some(value.clone()),
+            layout.all_blocks().into_iter().find_map(|b| match b {
+                Block::CompactField { label, value } if label == Label::PeopleAhead.text(Lang::En) => Some(value.clone()),
                 _ => None,
             })
         };

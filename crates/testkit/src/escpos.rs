@@ -4,19 +4,58 @@
 //! Only what the kiosk sends is understood: `ESC @`, `GS v 0` raster bands,
 //! `ESC d n` and `GS V 66 n`. Anything else, or a stream cut short, is an
 //! error that says where: a printer given those bytes would print garbage.
+//!
+//! It also counts the paper a job moves before its cut ([`Job::paper_dots`]):
+//! the raster rows plus every feed in the stream.
 
 use motcua_receipt::Raster;
 
 /// Bands taller than this are not sent by the kiosk (printers buffer a band).
 const MAX_BAND_ROWS: usize = 256;
+/// Dots per line of `ESC d n` with a printer's default line spacing: 3.75 mm
+/// (30 dots at 203 dpi) on most 80 mm printers; Epson's TM-T88 uses 1/6 inch
+/// (34 dots).
+pub const DEFAULT_LINE_DOTS: u32 = 30;
+/// Printer dots per inch.
+const DPI: f32 = 203.0;
+
+/// A job read back: the image it prints and the paper it moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The image, band after band.
+    pub raster: Raster,
+    /// Paper fed after the image and before the cut, in dots: `ESC d n`
+    /// lines at [`DEFAULT_LINE_DOTS`], and the n of `GS V 66 n` (counted as
+    /// 1/203-inch units; the kiosk sends 0).
+    pub feed_dots: u32,
+}
+
+impl Job {
+    /// Paper the stream moves up to its cut, in dots: raster plus feeds.
+    /// (Cut to cut, a slip is also the printer's fixed head-to-cutter gap.)
+    pub fn paper_dots(&self) -> u32 {
+        self.raster.height + self.feed_dots
+    }
+
+    /// [`Job::paper_dots`] in millimetres.
+    pub fn paper_mm(&self) -> f32 {
+        self.paper_dots() as f32 * 25.4 / DPI
+    }
+}
 
 /// Parses a whole job: it must start with `ESC @`, hold at least one raster
 /// band, every band the same width, and end with a partial cut.
 pub fn parse_escpos(bytes: &[u8]) -> Result<Raster, String> {
+    parse_job(bytes).map(|job| job.raster)
+}
+
+/// [`parse_escpos`], with the paper fed before the cut.
+pub fn parse_job(bytes: &[u8]) -> Result<Job, String> {
     let mut i = 0;
     let mut stride = None;
     let mut bits = Vec::new();
     let mut height = 0u32;
+    let mut feed_dots = 0u32;
     let (mut initialised, mut cut) = (false, false);
     while i < bytes.len() {
         match &bytes[i..] {
@@ -47,8 +86,12 @@ pub fn parse_escpos(bytes: &[u8]) -> Result<Raster, String> {
                 height += rows as u32;
                 i = start + width * rows;
             }
-            [0x1b, b'd', _, ..] => i += 3,
-            [0x1d, b'V', 66, _, ..] => {
+            [0x1b, b'd', n, ..] => {
+                feed_dots += u32::from(*n) * DEFAULT_LINE_DOTS;
+                i += 3;
+            }
+            [0x1d, b'V', 66, n, ..] => {
+                feed_dots += u32::from(*n);
                 cut = true;
                 i += 4;
             }
@@ -62,12 +105,17 @@ pub fn parse_escpos(bytes: &[u8]) -> Result<Raster, String> {
         return Err("the job does not end with a partial cut (GS V 66 n)".to_owned());
     }
     let stride = stride.ok_or("the job holds no raster band")?;
-    Ok(Raster { width: stride as u32 * 8, height, bits })
+    Ok(Job { raster: Raster { width: stride as u32 * 8, height, bits }, feed_dots })
 }
 
 /// [`parse_escpos`], failing the test on a malformed job.
 pub fn decode_escpos(bytes: &[u8]) -> Raster {
-    parse_escpos(bytes).unwrap_or_else(|e| panic!("not a job the kiosk sends: {e}"))
+    decode_job(bytes).raster
+}
+
+/// [`parse_job`], failing the test on a malformed job.
+pub fn decode_job(bytes: &[u8]) -> Job {
+    parse_job(bytes).unwrap_or_else(|e| panic!("not a job the kiosk sends: {e}"))
 }
 
 /// The QR code printed by an ESC/POS job (decoded with zbarimg).
@@ -126,6 +174,21 @@ mod tests {
         assert!(parse_escpos(&tall).unwrap_err().contains("257 rows"));
         let dense = [0x1b, b'@', 0x1d, b'v', b'0', 3, 1, 0, 1, 0, 0];
         assert!(parse_escpos(&dense).unwrap_err().contains("density"));
+    }
+
+    #[test]
+    fn feeds_before_the_cut_count_as_paper() {
+        let r = checkerboard();
+        assert_eq!(decode_job(&encode(&r)).paper_dots(), 600, "the kiosk's jobs feed nothing beyond the raster");
+        let mut job = encode(&r);
+        let cut = job.len() - 4;
+        job.splice(cut..cut, [0x1b, b'd', 4]);
+        let n = job.len() - 1;
+        job[n] = 10;
+        let decoded = decode_job(&job);
+        assert_eq!(decoded.feed_dots, 4 * DEFAULT_LINE_DOTS + 10);
+        assert_eq!(decoded.paper_dots(), 600 + 4 * DEFAULT_LINE_DOTS + 10);
+        assert!((decode_job(&encode(&r)).paper_mm() - 75.07).abs() < 0.01);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use motcua_domain::api::RatingRequest;
 use motcua_domain::fleet::HeartbeatResponse;
 use motcua_domain::{Catalog, DossierCodeRules, ScanPayload, classify_scan};
-use motcua_receipt::{Renderer, slips};
+use motcua_receipt::{Lang, Renderer, slips};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinHandle;
 
@@ -122,6 +122,16 @@ impl Kiosk {
         &self.inner.config
     }
 
+    /// The language a slip prints in: `code` ("vi" or "en", the language the
+    /// citizen chose on screen) when given, else the configured one.
+    /// Anything else is `invalid_request`, never a silent fallback.
+    pub fn slip_lang(&self, code: Option<&str>) -> Result<Lang, EngineError> {
+        match code {
+            None => Ok(self.inner.config.language),
+            Some(code) => Lang::from_code(code).ok_or_else(|| EngineError::InvalidInput(format!("language {code:?} is not vi or en"))),
+        }
+    }
+
     /// The catalog (cached; works offline once fetched).
     pub fn catalog(&self) -> Result<Arc<Catalog>, EngineError> {
         self.inner.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable)
@@ -144,14 +154,25 @@ impl Kiosk {
     }
 
     /// Takes a number: issued online, or offline when the server cannot be
-    /// reached (per config); journalled, then printed.
+    /// reached (per config); journalled, then printed in the configured language.
     pub async fn take_ticket(&self, service_id: &str, priority: Option<&str>) -> Result<TicketOutcome, EngineError> {
-        self.inner.take_ticket(service_id, priority).await
+        self.take_ticket_in(service_id, priority, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::take_ticket`] with the slip in `lang`: the language the
+    /// citizen chose on screen.
+    pub async fn take_ticket_in(&self, service_id: &str, priority: Option<&str>, lang: Lang) -> Result<TicketOutcome, EngineError> {
+        self.inner.take_ticket(service_id, priority, lang).await
     }
 
     /// A ticket in the collect-result queue, or `dossier_not_ready` with the due date.
     pub async fn collect_result(&self, dossier_code: &str) -> Result<TicketOutcome, EngineError> {
-        self.inner.collect_result(dossier_code).await
+        self.collect_result_in(dossier_code, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::collect_result`] with the slip in `lang`.
+    pub async fn collect_result_in(&self, dossier_code: &str, lang: Lang) -> Result<TicketOutcome, EngineError> {
+        self.inner.collect_result(dossier_code, lang).await
     }
 
     /// A dossier code → its status; a ticket QR → the ticket's status;
@@ -209,28 +230,43 @@ impl Kiosk {
 
     /// Prints a procedure's document checklist.
     pub async fn print_checklist(&self, procedure_id: &str) -> Result<PrintReport, EngineError> {
+        self.print_checklist_in(procedure_id, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::print_checklist`] in `lang`.
+    pub async fn print_checklist_in(&self, procedure_id: &str, lang: Lang) -> Result<PrintReport, EngineError> {
         let info = self.procedure(procedure_id)?;
         let catalog = self.catalog()?;
         let now = Timestamp::now();
-        let layout = slips::checklist(&slip::checklist(&catalog, &info.procedure, now), self.inner.config.language);
+        let layout = slips::checklist(&slip::checklist(&catalog, &info.procedure, now, lang), lang);
         self.inner.print_slip(layout, info.procedure.id.clone(), now).await
     }
 
     /// Prints a dossier's status slip.
     pub async fn print_dossier(&self, code: &str) -> Result<PrintReport, EngineError> {
+        self.print_dossier_in(code, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::print_dossier`] in `lang`.
+    pub async fn print_dossier_in(&self, code: &str, lang: Lang) -> Result<PrintReport, EngineError> {
         let code = self.inner.rules.parse(code).map_err(EngineError::NotACode)?;
         let catalog = self.catalog()?;
         let r = self.inner.client.dossier(code.as_str(), self.inner.retry()).await;
         self.inner.note(&r);
         let dossier = r?;
         let now = Timestamp::now();
-        let layout = slips::dossier(&slip::dossier(&catalog, &dossier, self.inner.config.language, now), self.inner.config.language);
+        let layout = slips::dossier(&slip::dossier(&catalog, &dossier, lang, now), lang);
         self.inner.print_slip(layout, dossier.code.clone(), now).await
     }
 
     /// Prints a journalled ticket again (by id, server id, token or number).
     pub async fn reprint(&self, ticket_id: &str) -> Result<TicketOutcome, EngineError> {
-        self.inner.reprint(ticket_id).await
+        self.reprint_in(ticket_id, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::reprint`] in `lang`.
+    pub async fn reprint_in(&self, ticket_id: &str, lang: Lang) -> Result<TicketOutcome, EngineError> {
+        self.inner.reprint(ticket_id, lang).await
     }
 
     /// Tickets whose slip has not printed yet (newest first).

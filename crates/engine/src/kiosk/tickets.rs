@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use motcua_domain::api::{IssueTicketRequest, OfflineTicket, TicketView};
 use motcua_domain::catalog::Service;
 use motcua_domain::{Catalog, ServiceKind};
-use motcua_receipt::{Layout, slips};
+use motcua_receipt::{Lang, Layout, slips};
 use rand::RngCore;
 
 use super::state::Inner;
@@ -127,14 +127,16 @@ impl Inner {
         Ok((outcome, png_data_url(&png)))
     }
 
-    /// Prints a journalled ticket (unless `screen_only` says why not) and records the result.
+    /// Prints a journalled ticket in `lang` (unless `screen_only` says why
+    /// not) and records the result.
     pub(crate) async fn print_ticket(
         self: &Arc<Self>,
         catalog: &Catalog,
         ticket: KioskTicket,
         screen_only: Option<PrinterError>,
+        lang: Lang,
     ) -> Result<TicketOutcome, EngineError> {
-        let layout = slips::ticket(&slip::ticket(catalog, &ticket), self.config.language)?;
+        let layout = slips::ticket(&slip::ticket(catalog, &ticket, lang), lang)?;
         let created = slip::local(ticket.issued_at, &slip::center_tz(catalog));
         let print = screen_only.is_none();
         let (outcome, preview_png) = self.render_and_print(layout, ticket.number.clone(), created, print).await?;
@@ -173,7 +175,12 @@ impl Inner {
     }
 
     /// A citizen's tap on a service: issue, journal, print.
-    pub(crate) async fn take_ticket(self: &Arc<Self>, service_id: &str, priority: Option<&str>) -> Result<TicketOutcome, EngineError> {
+    pub(crate) async fn take_ticket(
+        self: &Arc<Self>,
+        service_id: &str,
+        priority: Option<&str>,
+        lang: Lang,
+    ) -> Result<TicketOutcome, EngineError> {
         let catalog = self.catalog_or_fetch().await?;
         let service = catalog.service(service_id).ok_or_else(|| EngineError::ServiceNotFound(service_id.to_owned()))?;
         if service.kind == ServiceKind::Collect {
@@ -219,7 +226,7 @@ impl Inner {
             Err(e) => return Err(e),
         };
         self.crash_hook();
-        self.print_ticket(&catalog, ticket, screen_only).await
+        self.print_ticket(&catalog, ticket, screen_only, lang).await
     }
 
     /// An offline ticket: kiosk-scoped number, journal + outbox in one transaction.
@@ -263,7 +270,7 @@ impl Inner {
     }
 
     /// A ticket in the collect-result queue for a dossier that is ready.
-    pub(crate) async fn collect_result(self: &Arc<Self>, text: &str) -> Result<TicketOutcome, EngineError> {
+    pub(crate) async fn collect_result(self: &Arc<Self>, text: &str, lang: Lang) -> Result<TicketOutcome, EngineError> {
         let code = self.rules.parse(text).map_err(EngineError::NotACode)?;
         let catalog = self.catalog_or_fetch().await?;
         let service = catalog
@@ -290,13 +297,13 @@ impl Inner {
         })?;
         let ticket = from_view(&catalog, service, view);
         self.store.journal_online(&ticket, &key, &local_day(&catalog, ticket.issued_at))?;
-        self.print_ticket(&catalog, ticket, screen_only).await
+        self.print_ticket(&catalog, ticket, screen_only, lang).await
     }
 
     /// Prints a journalled ticket again.
-    pub(crate) async fn reprint(self: &Arc<Self>, id: &str) -> Result<TicketOutcome, EngineError> {
+    pub(crate) async fn reprint(self: &Arc<Self>, id: &str, lang: Lang) -> Result<TicketOutcome, EngineError> {
         let entry = self.store.find(id.trim())?.ok_or_else(|| EngineError::TicketNotFound(id.to_owned()))?;
         let catalog = self.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable)?;
-        self.print_ticket(&catalog, entry.ticket, None).await
+        self.print_ticket(&catalog, entry.ticket, None, lang).await
     }
 }
