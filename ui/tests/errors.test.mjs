@@ -110,3 +110,10 @@ test("the next opening time is added to a closed service's text", () => {
   assert.ok(text.includes(vi.error.codes.daily_cap_reached), text);
   assert.ok(text.includes("07:30 ngày 30/11/2026"), text);
 });
+
+test("the lookup screen and the server's messages show the same example code", async () => {
+  const { EXAMPLE_CODE } = await import("../js/screens/dossier.js");
+  const rust = read("../../crates/domain/src/dossier_code.rs").match(/pub const EXAMPLE_CODE: &str = "([^"]+)"/);
+  assert.ok(rust, "EXAMPLE_CODE in the domain crate");
+  assert.equal(EXAMPLE_CODE, rust[1]);
+});

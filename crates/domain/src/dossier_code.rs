@@ -50,13 +50,17 @@ pub enum CodeRejection {
     Date(String),
 }
 
+/// The one example of a dossier code the citizen is shown, in error
+/// messages and on the kiosk's lookup screen (ui/js/screens/dossier.js).
+pub const EXAMPLE_CODE: &str = "000.00.12.H62-201105-0004";
+
 impl CodeRejection {
     /// What the citizen reads, in Vietnamese.
     pub fn message_vi(&self) -> String {
         match self {
             Self::Empty => "Chưa nhập mã hồ sơ. Vui lòng nhập hoặc quét mã trên giấy hẹn trả kết quả.".into(),
             Self::TooLong | Self::Shape => {
-                "Đây không phải mã hồ sơ. Mã hồ sơ in trên giấy hẹn trả kết quả, có dạng 000.00.12.H62-201105-0004.".into()
+                format!("Đây không phải mã hồ sơ. Mã hồ sơ in trên giấy hẹn trả kết quả, có dạng {EXAMPLE_CODE}.")
             }
             Self::Date(d) => format!("Ngày trong mã hồ sơ ({d}) không đúng. Vui lòng kiểm tra lại mã trên giấy hẹn."),
         }
@@ -67,8 +71,7 @@ impl CodeRejection {
         match self {
             Self::Empty => "No dossier code entered. Please type or scan the code on your appointment receipt.".into(),
             Self::TooLong | Self::Shape => {
-                "This is not a dossier code. The code is printed on your appointment receipt and looks like 000.00.12.H62-201105-0004."
-                    .into()
+                format!("This is not a dossier code. The code is printed on your appointment receipt and looks like {EXAMPLE_CODE}.")
             }
             Self::Date(d) => format!("The date in the dossier code ({d}) is not valid. Please check the code on your receipt."),
         }

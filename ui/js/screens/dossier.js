@@ -7,7 +7,8 @@ import { codeKeyboard, inputDisplay } from "../keyboard.js";
 import { errorInline, issue, loading, printAction } from "./common.js";
 import { pager } from "../pager.js";
 
-const EXAMPLE_CODE = "000.00.12.H62-261120-0004";
+/** The one example code shown anywhere (crates/domain/src/dossier_code.rs EXAMPLE_CODE). */
+export const EXAMPLE_CODE = "000.00.12.H62-201105-0004";
 
 /** A code keyboard screen shared by "collect" and "lookup". */
 function codeEntry(params, ctx, { testid, submit }) {
