@@ -12,6 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_staff.sql"),
     include_str!("../migrations/0003_sources.sql"),
     include_str!("../migrations/0004_fleet.sql"),
+    // 0005 and 0006 are other branches' numbers: 0007 goes after them when merged.
+    include_str!("../migrations/0007_reports.sql"),
 ];
 
 /// Storage errors.
