@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod page;
 pub mod pages;
 pub mod queues;
+pub mod reports;
 pub mod session;
 pub mod staff;
 pub mod tickets;
@@ -118,6 +119,7 @@ pub fn app(state: SharedState) -> Router {
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))
         .merge(pages::router())
+        .merge(reports::router())
         .route("/am-thanh/{file}", get(voice::clip))
         .route("/metrics", get(metrics))
         .fallback(not_found)
