@@ -90,7 +90,7 @@ pub fn procedures_of_service(cat: &CenterCatalog, service_id: &str) -> HashSet<S
 
 type Groups = HashMap<(Option<String>, String), DossierFigures>;
 
-fn group(
+fn group_into(
     conn: &Connection,
     sql: &str,
     args: &[&dyn rusqlite::ToSql],
@@ -124,54 +124,69 @@ pub fn build(
     let center = &cat.center().id;
     let cap = end_ms.min(now_ms);
     let mut g = Groups::new();
-    group(
-        conn,
-        "SELECT procedure_id, procedure_name, count(*), 0 FROM dossiers
-         WHERE center = ?1 AND received_at >= ?2 AND received_at < ?3 GROUP BY 1, 2",
-        params![center, start_ms, end_ms],
-        &mut g,
-        |f, a, _| f.received += n(a),
-    )?;
-    group(
-        conn,
-        "SELECT procedure_id, procedure_name, count(*), sum(done_at <= due_at) FROM dossiers
-         WHERE center = ?1 AND done_at >= ?2 AND done_at < ?3 GROUP BY 1, 2",
-        params![center, start_ms, end_ms],
-        &mut g,
-        |f, a, b| {
-            f.resolved += n(a);
-            f.on_time += n(b);
-            f.late += n(a - b);
-        },
-    )?;
-    group(
-        conn,
-        "SELECT procedure_id, procedure_name, count(*), 0 FROM dossiers
-         WHERE center = ?1 AND status = 10 AND coalesce(returned_at, done_at) >= ?2 AND coalesce(returned_at, done_at) < ?3
-         GROUP BY 1, 2",
-        params![center, start_ms, end_ms],
-        &mut g,
-        |f, a, _| f.returned += n(a),
-    )?;
-    // Open now (pending statuses only) …
-    group(
-        conn,
-        "SELECT procedure_id, procedure_name, count(*), 0 FROM dossiers
-         WHERE center = ?1 AND done_at IS NULL AND due_at < ?2 AND received_at < ?3 AND status IN (1, 2, 4, 5, 6)
-         GROUP BY 1, 2",
-        params![center, cap, end_ms],
-        &mut g,
-        |f, a, _| f.overdue_open += n(a),
-    )?;
-    // … and resolved only after the period's end.
-    group(
-        conn,
-        "SELECT procedure_id, procedure_name, count(*), 0 FROM dossiers
-         WHERE center = ?1 AND done_at >= ?3 AND due_at < ?2 AND received_at < ?3 GROUP BY 1, 2",
-        params![center, cap, end_ms],
-        &mut g,
-        |f, a, _| f.overdue_open += n(a),
-    )?;
+    // Each figure twice: by procedure id (read from its covering index
+    // alone), and by name for the few dossiers whose source gave no id.
+    let by_id = "procedure_id, '' AS name, count(*)";
+    let by_name = "NULL, procedure_name, count(*)";
+    for (cols, known, group) in [(by_id, "procedure_id IS NOT NULL", "1"), (by_name, "procedure_id IS NULL", "2")] {
+        group_into(
+            conn,
+            &format!(
+                "SELECT {cols}, 0 FROM dossiers WHERE center = ?1 AND received_at >= ?2 AND received_at < ?3 AND {known} GROUP BY {group}"
+            ),
+            params![center, start_ms, end_ms],
+            &mut g,
+            |f, a, _| f.received += n(a),
+        )?;
+        group_into(
+            conn,
+            &format!(
+                "SELECT {cols}, sum(done_at <= due_at) FROM dossiers
+                 WHERE center = ?1 AND done_at >= ?2 AND done_at < ?3 AND {known} GROUP BY {group}"
+            ),
+            params![center, start_ms, end_ms],
+            &mut g,
+            |f, a, b| {
+                f.resolved += n(a);
+                f.on_time += n(b);
+                f.late += n(a - b);
+            },
+        )?;
+        group_into(
+            conn,
+            &format!(
+                "SELECT {cols}, 0 FROM dossiers
+                 WHERE center = ?1 AND status = 10 AND coalesce(returned_at, done_at) >= ?2 AND coalesce(returned_at, done_at) < ?3
+                   AND {known} GROUP BY {group}"
+            ),
+            params![center, start_ms, end_ms],
+            &mut g,
+            |f, a, _| f.returned += n(a),
+        )?;
+        // Open now (pending statuses only) …
+        group_into(
+            conn,
+            &format!(
+                "SELECT {cols}, 0 FROM dossiers
+                 WHERE center = ?1 AND done_at IS NULL AND due_at < ?2 AND received_at < ?3 AND status IN (1, 2, 4, 5, 6)
+                   AND {known} GROUP BY {group}"
+            ),
+            params![center, cap, end_ms],
+            &mut g,
+            |f, a, _| f.overdue_open += n(a),
+        )?;
+        // … and resolved only after the period's end.
+        group_into(
+            conn,
+            &format!(
+                "SELECT {cols}, 0 FROM dossiers
+                 WHERE center = ?1 AND done_at >= ?3 AND due_at < ?2 AND received_at < ?3 AND {known} GROUP BY {group}"
+            ),
+            params![center, cap, end_ms],
+            &mut g,
+            |f, a, _| f.overdue_open += n(a),
+        )?;
+    }
 
     let field_agency: HashMap<&str, &str> = cat.catalog.fields.iter().map(|f| (f.id.as_str(), f.agency.as_str())).collect();
     let procedure = |id: &str| cat.catalog.procedures.iter().find(|p| p.id == id);
@@ -191,7 +206,9 @@ pub fn build(
         let key = pid.clone().unwrap_or_else(|| format!("~{pname}"));
         let line = by_procedure.entry(key).or_insert_with(|| DossierLine {
             id: pid.clone().unwrap_or_default(),
-            name: known.map(|p| p.name.clone()).unwrap_or_else(|| pname.clone()),
+            name: known
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| if pname.is_empty() { pid.clone().unwrap_or_default() } else { pname.clone() }),
             name_en: known.and_then(|p| p.name_en.clone()),
             agency: agency_name(cat, &agency_id).0,
             figures: DossierFigures::default(),

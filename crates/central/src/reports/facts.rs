@@ -383,7 +383,8 @@ pub fn ratings(conn: &Connection, center: &str, from_ms: i64, to_ms: i64, commen
          FROM ratings r LEFT JOIN tickets t ON t.id = r.ticket_id
          WHERE r.center = ?1 AND r.created_at >= ?2 AND r.created_at < ?3 {}
          ORDER BY r.created_at",
-        if comments_only { "AND length(trim(r.comment)) > 0" } else { "" }
+        // The same expression as the partial index report_comments_at.
+        if comments_only { "AND length(trim(comment)) > 0" } else { "" }
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![center, from_ms, to_ms], |r| {
