@@ -116,6 +116,10 @@ fn the_report_page_works_in_chromium_under_its_content_security_policy() {
 
     s.js("window.scrollTo(0, 0)", json!([])).unwrap();
     s.screenshot(&screen_path("reports")).unwrap();
+    s.js("document.getElementById('period-title').scrollIntoView()", json!([])).unwrap();
+    s.screenshot(&screen_path("reports-period")).unwrap();
+    s.js("document.getElementById('s-theo-gio').scrollIntoView()", json!([])).unwrap();
+    s.screenshot(&screen_path("reports-charts")).unwrap();
 
     // A new ticket shows on today's panel by itself (the page refreshes it every 30 s).
     take_ticket(&http, &central.url, LAND, 3);

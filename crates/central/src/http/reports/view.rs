@@ -28,6 +28,7 @@ pub struct Words {
     pub counters_closed: &'static str,
     pub per_hour: &'static str,
     pub per_hour_note: &'static str,
+    pub per_hour_none: &'static str,
     pub nobody_waiting: &'static str,
     pub period: &'static str,
     pub from: &'static str,
@@ -84,6 +85,7 @@ pub const VI: Words = Words {
     counters_closed: "Chưa mở",
     per_hour: "Số phiếu theo giờ hôm nay so với trung bình cùng thứ",
     per_hour_note: "Cột: hôm nay. Đường: trung bình {n} {weekday} gần nhất.",
+    per_hour_none: "Cột: hôm nay. Chưa có {weekday} nào trước đây để so sánh.",
     nobody_waiting: "Không có ai đang chờ",
     period: "Kỳ báo cáo",
     from: "Từ ngày",
@@ -140,6 +142,7 @@ pub const EN: Words = Words {
     counters_closed: "Not opened",
     per_hour: "Tickets per hour today against the same weekday's average",
     per_hour_note: "Columns: today. Line: mean of the last {n} {weekday}s.",
+    per_hour_none: "Columns: today. No earlier {weekday} to compare with yet.",
     nobody_waiting: "Nobody is waiting",
     period: "Period",
     from: "From",
@@ -207,6 +210,13 @@ pub struct Section {
     pub chart: Option<String>,
     pub table: TableView,
     pub note: Option<String>,
+}
+
+impl Section {
+    /// A table too wide to stand beside its chart goes under it.
+    pub fn stacked(&self) -> bool {
+        self.table.headers.len() > 9
+    }
 }
 
 /// "1.234" / "1,234".
@@ -611,7 +621,9 @@ pub fn today_view(td: &Today, cat: &CenterCatalog, en: bool, w: &Words) -> Today
     };
     let wd = crate::reports::report::weekday_index(td.date);
     let weekday = if en { weekday_en(wd).to_string() } else { weekday_vi(wd).to_lowercase() };
-    let per_hour_note = w.per_hour_note.replace("{n}", &td.avg_days.to_string()).replace("{weekday}", &weekday);
+    let per_hour_note = if td.avg_days == 0 { w.per_hour_none } else { w.per_hour_note }
+        .replace("{n}", &td.avg_days.to_string())
+        .replace("{weekday}", &weekday);
     let local = td.now.to_zoned(cat.tz.clone());
     let heading = format!(
         "{} — {}, {}",
