@@ -29,6 +29,8 @@ fn is_transient(e: &EngineError) -> bool {
     match e {
         EngineError::ServerUnreachable { .. } | EngineError::NotAuthorised(_) | EngineError::Internal(_) => true,
         EngineError::Api(api) => matches!(api.code, ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Unauthorized),
+        // A newer server's code: a server fault or a "slow down" passes; any other refusal is for good.
+        EngineError::UnknownApi { status, .. } => *status >= 500 || *status == 429,
         _ => false,
     }
 }
