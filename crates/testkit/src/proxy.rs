@@ -49,8 +49,10 @@ pub enum Fault {
     /// answer.
     Reset(u8),
     /// Accept connections and never forward a byte nor answer one: the
-    /// client waits until its own timeout. Open connections fall silent too
-    /// (and stay silent: what they lost cannot be replayed).
+    /// client waits until its own timeout. Open connections fall silent too;
+    /// what they carry is held, not lost, and goes on when the blackhole
+    /// ends (as TCP retransmits what a dead link dropped): a request the
+    /// client gave up on may still reach the server afterwards.
     Blackhole,
     /// Deliver the requests, but discard the server's answer and close the
     /// connection: the server acted, the client never learns it did.
@@ -76,7 +78,7 @@ pub struct Stats {
     pub resets: u64,
     /// Of those, resets after the request reached the server: before or halfway through its answer.
     pub resets_after_request: u64,
-    /// Chunks swallowed by [`Fault::Blackhole`].
+    /// Chunks swallowed or held by [`Fault::Blackhole`].
     pub blackholed: u64,
     /// Ticket requests whose answers [`Fault::LoseTicketAnswer`] lost (one per tap).
     pub tickets_aimed: u64,
@@ -347,8 +349,6 @@ impl Requests {
 struct Conn {
     requests: Requests,
     next_answer: NextAnswer,
-    /// Swallowed by a blackhole: silent for good.
-    black: bool,
 }
 
 fn connect(shared: &Arc<Shared>, client: TcpStream) {
@@ -446,15 +446,19 @@ fn pump(shared: &Shared, conn: &Mutex<Conn>, id: u64, mut from: TcpStream, mut t
             }
             Ok(n) => n,
         };
-        let fault = shared.fault();
         let chunk = &buf[..n];
+        if shared.fault() == Fault::Blackhole {
+            shared.counters.blackholed.fetch_add(1, Ordering::SeqCst);
+            while shared.fault() == Fault::Blackhole {
+                if !lock(&shared.open).contains_key(&id) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let fault = shared.fault();
         {
             let mut c = lock(conn);
-            if c.black || fault == Fault::Blackhole {
-                c.black = true;
-                shared.counters.blackholed.fetch_add(1, Ordering::SeqCst);
-                continue;
-            }
             match way {
                 Way::Request => {
                     if on_request(shared, &mut c, chunk, fault).is_none() {
@@ -708,6 +712,10 @@ mod tests {
         assert!(seen.recv_timeout(Duration::from_millis(200)).is_err(), "nothing reached the server");
         proxy.set_fault(Fault::None);
         assert!(request(&mut client(&proxy), "GET", "/after", None).is_ok());
+        // The open connection's request was held, not lost: it arrives once the link is back.
+        let mut arrived: Vec<String> = (0..2).filter_map(|_| seen.recv_timeout(Duration::from_secs(2)).ok()).collect();
+        arrived.sort();
+        assert_eq!(arrived, ["GET /after", "GET /lost"]);
         assert!(proxy.stats().blackholed >= 2);
     }
 

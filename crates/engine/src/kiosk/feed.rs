@@ -13,6 +13,7 @@ use motcua_domain::api::QueueEvent;
 
 use super::Inner;
 use crate::client::Retry;
+use crate::error::EngineError;
 use crate::types::KioskEvent;
 
 /// Queues are polled this often even while the stream works.
@@ -20,6 +21,12 @@ const POLL: Duration = Duration::from_secs(10);
 /// The catalog is re-checked (ETag) this often.
 const CATALOG_REFRESH: Duration = Duration::from_secs(300);
 const MAX_RECONNECT: Duration = Duration::from_secs(10);
+
+/// The server sends a keep-alive every 15 s: a stream silent for this long is
+/// dead (a blackholed link never closes), and is opened again.
+const STREAM_IDLE: Duration = Duration::from_secs(45);
+/// How long opening the stream may take.
+const STREAM_OPEN: Duration = Duration::from_secs(10);
 
 /// Events read at once before the queues are asked again: a burst of
 /// `queue_changed` costs one `GET /api/v1/queues`, not one each.
@@ -34,6 +41,24 @@ where
     B: AsRef<[u8]>,
 {
     bytes.eventsource()
+}
+
+/// The body's chunks; it ends with an error when nothing came for `idle`,
+/// not even the server's keep-alive.
+pub(crate) fn idle_limited<S, B, E>(bytes: S, idle: Duration) -> impl Stream<Item = Result<B, String>>
+where
+    S: Stream<Item = Result<B, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    futures_util::stream::unfold(Some(bytes), move |state| async move {
+        let mut bytes = state?;
+        match tokio::time::timeout(idle, bytes.next()).await {
+            Ok(Some(Ok(b))) => Some((Ok(b), Some(bytes))),
+            Ok(Some(Err(e))) => Some((Err(e.to_string()), None)),
+            Ok(None) => None,
+            Err(_) => Some((Err(format!("nothing from the server for {} s", idle.as_secs())), None)),
+        }
+    })
 }
 
 async fn refresh_queues(inner: &Arc<Inner>) {
@@ -73,13 +98,17 @@ fn handle(inner: &Inner, ev: &Event) -> bool {
 pub(crate) async fn run_events(inner: Arc<Inner>) {
     let mut pause = Duration::from_millis(500);
     loop {
-        match inner.client.events().await {
+        let opened = tokio::time::timeout(STREAM_OPEN, inner.client.events())
+            .await
+            .unwrap_or_else(|_| Err(EngineError::ServerUnreachable { detail: "event stream: no answer".into(), collect: false }));
+        match opened {
             Ok(resp) => {
                 inner.note::<()>(&Ok(()));
                 // Staff may have set maintenance or a notice while the stream was down.
                 inner.force_heartbeat();
                 pause = Duration::from_millis(500);
-                let mut events = pin!(sse_events(resp.bytes_stream()).ready_chunks(BURST));
+                let bytes = idle_limited(Box::pin(resp.bytes_stream()), STREAM_IDLE);
+                let mut events = pin!(sse_events(bytes).ready_chunks(BURST));
                 'stream: while let Some(burst) = events.next().await {
                     let mut changed = false;
                     for ev in burst {
@@ -130,6 +159,21 @@ mod tests {
         let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>));
         let events: Vec<_> = sse_events(stream).collect().await;
         events.into_iter().map(|e| e.unwrap()).map(|e| (e.event, e.data)).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_silent_past_the_limit_ends_so_it_can_be_opened_again() {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Result<Vec<u8>, String>>();
+        let chunks = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }));
+        let mut stream = pin!(idle_limited(chunks, Duration::from_secs(45)));
+        tx.send(Ok(b":\n\n".to_vec())).unwrap();
+        assert!(stream.next().await.unwrap().is_ok(), "a keep-alive counts as life");
+        let started = tokio::time::Instant::now();
+        let ended = stream.next().await.unwrap();
+        assert!(ended.unwrap_err().contains("45 s"));
+        assert_eq!(started.elapsed(), Duration::from_secs(45));
+        assert!(stream.next().await.is_none());
+        drop(tx);
     }
 
     #[tokio::test]

@@ -44,23 +44,29 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
         if rows.is_empty() {
             break;
         }
-        let results: Vec<_> = futures_util::stream::iter(rows.into_iter().map(|row| {
-            let client = inner.client.clone();
-            async move {
-                let r = client.issue(&row.body, &row.idempotency_key, Retry::Once).await;
-                (row, r)
-            }
-        }))
-        .buffered(IN_FLIGHT)
-        .collect()
-        .await;
+        // Requests start in outbox order, a few at a time; after the first
+        // transient failure no new one starts (those in flight are dropped:
+        // the server may have them, and the next pass's retry, under the same
+        // key, gets the same ticket). A lost link or a struggling server is
+        // not sent the whole outbox on every pass.
+        let mut results = std::pin::pin!(
+            futures_util::stream::iter(rows.into_iter().map(|row| {
+                let client = inner.client.clone();
+                async move {
+                    let r = client.issue(&row.body, &row.idempotency_key, Retry::Once).await;
+                    (row, r)
+                }
+            }))
+            .buffered(IN_FLIGHT)
+        );
         let mut delivered = Vec::new();
         let mut stop: Option<EngineError> = None;
-        for (row, result) in results {
+        while let Some((row, result)) = results.next().await {
             match result {
                 Ok((view, _)) => delivered.push((row.seq, row.journal_id, view.id.to_string())),
                 Err(e) if is_transient(&e) => {
-                    stop.get_or_insert(e);
+                    stop = Some(e);
+                    break;
                 }
                 Err(e) => {
                     tracing::error!(journal_id = %row.journal_id, error = %e, "offline ticket refused by the server; kept as rejected");
