@@ -49,7 +49,7 @@ pub async fn issue(
     crate::writer::validate_issue(&req, state.clock.now())?;
     let offline = req.offline.is_some();
     let outcome = state.writer.run(Command::Issue { cat: cat.clone(), req, key }).await?;
-    let Outcome::Ticket { row, created } = outcome else {
+    let Outcome::Ticket { row, created, renumbered } = outcome else {
         return Err(AppError::Internal("unexpected writer outcome".into()));
     };
     if created {
@@ -60,8 +60,8 @@ pub async fn issue(
         queue_changed(&state, &cat, &row.service_id);
     } else {
         Metrics::inc(&state.metrics.ticket_retries);
-        if offline {
-            // It may have taken its slip's number (or waits again): boards refresh.
+        if renumbered {
+            // It took its slip's number (and may wait again): boards refresh.
             queue_changed(&state, &cat, &row.service_id);
         }
     }

@@ -93,7 +93,7 @@ pub(super) fn issue(
             Some(off) if seen_hash != hash => adopt_offline_number(tx, index, cat, row, off, now),
             // A retry; or the online attempt of a tap already delivered offline,
             // arriving late (held up in the network): the same ticket.
-            _ => Ok(Outcome::Ticket { row, created: false }),
+            _ => Ok(Outcome::Ticket { row, created: false, renumbered: false }),
         };
     }
 
@@ -213,7 +213,7 @@ pub(super) fn issue(
     if status == TicketStatus::Waiting {
         index.add_waiting(&row.service_id, day, row.priority.is_some(), row.key());
     }
-    Ok(Outcome::Ticket { row, created: true })
+    Ok(Outcome::Ticket { row, created: true, renumbered: false })
 }
 
 /// One tap, one ticket: the server committed the kiosk's online attempt but
@@ -234,7 +234,7 @@ fn adopt_offline_number(
 ) -> Result<Outcome, AppError> {
     if row.number == off.number && row.token == off.token {
         // Adopted before: this is a retry of the delivery.
-        return Ok(Outcome::Ticket { row, created: false });
+        return Ok(Outcome::Ticket { row, created: false, renumbered: false });
     }
     if row.offline {
         // It already carries an offline number (its own, or another slip's):
@@ -296,7 +296,7 @@ fn adopt_offline_number(
         _ => {}
     }
     tracing::info!(ticket = %id, from = %row.number, to = %adopted.number, "a tap committed online took its offline slip's number");
-    Ok(Outcome::Ticket { row: adopted, created: false })
+    Ok(Outcome::Ticket { row: adopted, created: false, renumbered: true })
 }
 
 /// A collect-result ticket needs a dossier of this center that is ready (status 9).

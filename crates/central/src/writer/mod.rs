@@ -175,6 +175,8 @@ pub enum Outcome {
         row: TicketRow,
         /// False when an idempotent retry found the ticket already issued.
         created: bool,
+        /// It took the number of the offline slip just delivered for its tap.
+        renumbered: bool,
     },
     /// The ticket a counter called and the call's id, if anyone was waiting.
     Called(Option<(TicketRow, Uuid)>),

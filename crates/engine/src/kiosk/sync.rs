@@ -98,12 +98,16 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
 }
 
 /// The background task: a pass whenever woken (new offline ticket, server
-/// back) or after a pause; while offline, probes the server.
+/// back) or after a pause; while offline, probes the server. After a failed
+/// pass it waits out its pause whatever wakes it: another request answered
+/// meanwhile says the server is there, not that it takes tickets again.
 pub(crate) async fn run(inner: Arc<Inner>) {
     let mut pause = FIRST_PAUSE;
     loop {
+        let mut failed = true;
         let wait = match pass(&inner).await {
             Ok(report) if report.error.is_none() && report.remaining == 0 => {
+                failed = false;
                 if inner.known_offline() {
                     // Nothing to send, but learn when the server is back
                     // (`refresh_catalog` records the answer; a failure is expected here).
@@ -118,6 +122,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
                 }
             }
             Ok(report) if report.error.is_none() => {
+                failed = false;
                 pause = FIRST_PAUSE;
                 Duration::ZERO
             }
@@ -134,6 +139,10 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             }
         };
         if wait.is_zero() {
+            continue;
+        }
+        if failed {
+            tokio::time::sleep(wait).await;
             continue;
         }
         tokio::select! {
