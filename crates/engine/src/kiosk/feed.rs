@@ -2,10 +2,9 @@
 //! `KioskEvent`s, with polling of `GET /api/v1/queues` as the fallback. The
 //! same stream brings maintenance and the center's notice as staff set them.
 
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use std::pin::pin;
 
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt};
