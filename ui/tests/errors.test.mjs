@@ -102,6 +102,25 @@ test("an unknown code falls back to the engine's sentence in the citizen's langu
   setLanguage("vi");
 });
 
+test("a code from a newer server (unknown) shows the server's sentence, not internal", () => {
+  installFakeDom();
+  const newer = {
+    code: "unknown",
+    server_code: "queue_frozen",
+    message: "The queue is frozen for the inspection.",
+    message_vi: "Hàng chờ tạm khoá để kiểm tra.",
+  };
+  setLanguage("vi");
+  const card = errorCard(newer, { timeZone: () => "Asia/Ho_Chi_Minh" });
+  assert.equal(card.querySelector("[data-testid=error-message]").textContent, "Hàng chờ tạm khoá để kiểm tra.");
+  assert.ok(card.textContent.includes(vi.error.next), "a general next step is added");
+  setLanguage("en");
+  assert.equal(errorText(newer), "The queue is frozen for the inspection.");
+  assert.equal(errorText({ code: "unknown" }), en.error.codes.unknown, "never an empty error");
+  assert.notEqual(en.error.codes.unknown, en.error.codes.internal);
+  setLanguage("vi");
+});
+
 test("the next opening time is added to a closed service's text", () => {
   installFakeDom();
   setLanguage("vi");

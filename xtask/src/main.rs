@@ -6,6 +6,7 @@
 //!     cargo xtask setup      only install what is missing (Debian packages, CUPS queue, tauri-driver)
 //!     cargo xtask loadtest   release build, then N simulated kiosks against the server on loopback
 //!     cargo xtask server     only the demo central server (no window needed)
+//!     cargo xtask chaos      2,000 taps from 4 kiosks through network faults and server kills (tests/src/chaos.rs)
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -49,8 +50,9 @@ fn main() -> ExitCode {
         Some("screens") => screens(),
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
+        Some("chaos") => chaos(),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | chaos"
                 .into())
         }
     };
@@ -305,6 +307,13 @@ fn bench_board(args: &[String]) -> Result<()> {
         .args(["run", "-p", "motcua-tests", "--example", "bench_board", "--"])
         .args(args)
         .env("MOTCUA_CENTRAL_BIN", target_dir().join("release/motcua-central")))
+}
+
+/// The long network fault run: 2,000 taps from 4 kiosks, a 60 s blackhole,
+/// two `kill -9` restarts; prints the figures the README quotes.
+fn chaos() -> Result<()> {
+    apt_install(&["zbar-tools"])?;
+    run(cargo().args(["test", "-p", "motcua-tests", "--test", "chaos", "--", "--ignored", "--nocapture", "--exact", "chaos_long"]))
 }
 
 /// Refreshes docs/screens on purpose: runs the tests that take screenshots

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_staff.sql"),
     include_str!("../migrations/0003_sources.sql"),
     include_str!("../migrations/0004_fleet.sql"),
+    include_str!("../migrations/0005_reliability.sql"),
 ];
 
 /// Storage errors.

@@ -33,7 +33,7 @@ pub fn queue_changed(state: &SharedState, cat: &CenterCatalog, service_id: &str)
     params(("Idempotency-Key" = String, Header, description = "One per citizen tap, reused on every retry (e.g. a UUIDv7)")),
     responses(
         (status = 201, description = "Issued; durable before this answer", body = TicketResponse),
-        (status = 200, description = "A retry with the same key and body: the same ticket", body = TicketResponse),
+        (status = 200, description = "A retry with the same key: the same ticket. An offline ticket delivered under the key of an online attempt the server committed (the kiosk never heard) is that ticket, renumbered to the slip's offline number and token", body = TicketResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "daily_cap_reached, service_closed, dossier_not_ready", body = ErrorBody),
         (status = 422, description = "idempotency_key_reused", body = ErrorBody),
@@ -49,7 +49,7 @@ pub async fn issue(
     crate::writer::validate_issue(&req, state.clock.now())?;
     let offline = req.offline.is_some();
     let outcome = state.writer.run(Command::Issue { cat: cat.clone(), req, key }).await?;
-    let Outcome::Ticket { row, created } = outcome else {
+    let Outcome::Ticket { row, created, renumbered } = outcome else {
         return Err(AppError::Internal("unexpected writer outcome".into()));
     };
     if created {
@@ -60,6 +60,10 @@ pub async fn issue(
         queue_changed(&state, &cat, &row.service_id);
     } else {
         Metrics::inc(&state.metrics.ticket_retries);
+        if renumbered {
+            // It took its slip's number (and may wait again): boards refresh.
+            queue_changed(&state, &cat, &row.service_id);
+        }
     }
     let ticket = ticket_view(&state, &cat, &row)?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

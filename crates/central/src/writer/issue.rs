@@ -1,7 +1,7 @@
 //! Issuing a ticket: idempotency, numbering, caps and opening hours.
 
 use jiff::Timestamp;
-use motcua_domain::api::IssueTicketRequest;
+use motcua_domain::api::{IssueTicketRequest, OfflineTicket};
 use motcua_domain::dossier::DossierStatus;
 use motcua_domain::{ErrorCode, TicketStatus};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -11,11 +11,20 @@ use uuid::Uuid;
 use super::Outcome;
 use crate::catalog::{CenterCatalog, hex};
 use crate::error::AppError;
-use crate::queue_rules::QueueIndex;
+use crate::queue_rules::{QueueIndex, Reserved, ServingAt};
 use crate::tickets::{TicketRow, local_day, ts};
 
 fn request_hash(req: &IssueTicketRequest) -> Result<String, AppError> {
     Ok(hex(&Sha256::digest(serde_json::to_vec(req)?)))
+}
+
+/// The citizen's tap behind a request: the request without what only an
+/// offline delivery adds (`issued_at`, `offline`). A kiosk whose online
+/// attempt got no answer delivers the ticket it printed offline under the
+/// same key; equal tap hashes say both are the same tap.
+fn tap_hash(req: &IssueTicketRequest) -> Result<String, AppError> {
+    let tap = IssueTicketRequest { issued_at: None, offline: None, ..req.clone() };
+    request_hash(&tap)
 }
 
 /// Kiosk-scoped offline numbers must never take the server's `A001` shape.
@@ -67,17 +76,25 @@ pub(super) fn issue(
 ) -> Result<Outcome, AppError> {
     let center = &cat.center().id;
     let hash = request_hash(req)?;
-    let seen: Option<(String, String)> = tx
-        .prepare_cached("SELECT request_hash, ticket_id FROM idempotency WHERE center = ?1 AND key = ?2")?
-        .query_row(params![center, key], |r| Ok((r.get(0)?, r.get(1)?)))
+    let tap = tap_hash(req)?;
+    let seen: Option<(String, Option<String>, String)> = tx
+        .prepare_cached("SELECT request_hash, tap_hash, ticket_id FROM idempotency WHERE center = ?1 AND key = ?2")?
+        .query_row(params![center, key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some((seen_hash, ticket_id)) = seen {
-        if seen_hash != hash {
+    if let Some((seen_hash, seen_tap, ticket_id)) = seen {
+        // Rows from before schema 5 have no tap hash; an online request's hash is its tap's.
+        let same_tap = seen_tap.as_deref().unwrap_or(&seen_hash) == tap;
+        if seen_hash != hash && !same_tap {
             return Err(AppError::code(ErrorCode::IdempotencyKeyReused));
         }
         let row = crate::tickets::by_id(tx, &ticket_id)?
             .ok_or_else(|| AppError::Internal(format!("idempotency row points at missing ticket {ticket_id}")))?;
-        return Ok(Outcome::Ticket { row, created: false });
+        return match &req.offline {
+            Some(off) if seen_hash != hash => adopt_offline_number(tx, index, cat, row, off, now),
+            // A retry; or the online attempt of a tap already delivered offline,
+            // arriving late (held up in the network): the same ticket.
+            _ => Ok(Outcome::Ticket { row, created: false, renumbered: false }),
+        };
     }
 
     let service = cat.service(&req.service_id).ok_or_else(|| AppError::code(ErrorCode::ServiceNotFound))?;
@@ -189,12 +206,97 @@ pub(super) fn issue(
         }
         Err(e) => return Err(e.into()),
     }
-    tx.prepare_cached("INSERT INTO idempotency (center, key, request_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![center, key, hash, row.id.to_string(), now.as_millisecond()])?;
+    tx.prepare_cached(
+        "INSERT INTO idempotency (center, key, request_hash, tap_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![center, key, hash, tap, row.id.to_string(), now.as_millisecond()])?;
     if status == TicketStatus::Waiting {
         index.add_waiting(&row.service_id, day, row.priority.is_some(), row.key());
     }
-    Ok(Outcome::Ticket { row, created: true })
+    Ok(Outcome::Ticket { row, created: true, renumbered: false })
+}
+
+/// One tap, one ticket: the server committed the kiosk's online attempt but
+/// the kiosk never heard, printed an offline slip instead, and now delivers
+/// it under the same key. The committed ticket stays (its id, its place in
+/// the queue by the time of the tap) and takes the number and QR token of
+/// the slip in the citizen's hand; its own number is kept as
+/// `online_number` and its seq stays taken, so the server never hands that
+/// number to anyone else. A ticket marked absent under the number nobody
+/// held waits again: the citizen was never called by theirs.
+fn adopt_offline_number(
+    tx: &Connection,
+    index: &mut QueueIndex,
+    cat: &CenterCatalog,
+    row: TicketRow,
+    off: &OfflineTicket,
+    now: Timestamp,
+) -> Result<Outcome, AppError> {
+    if row.number == off.number && row.token == off.token {
+        // Adopted before: this is a retry of the delivery.
+        return Ok(Outcome::Ticket { row, created: false, renumbered: false });
+    }
+    if row.offline {
+        // It already carries an offline number (its own, or another slip's):
+        // two slips for one tap are not a kiosk's doing; refuse the second.
+        return Err(AppError::code(ErrorCode::IdempotencyKeyReused));
+    }
+    let absent = row.status == TicketStatus::NoShow;
+    let updated = tx
+        .prepare_cached(
+            "UPDATE tickets SET number = ?2, token = ?3, offline = 1, online_number = number,
+                    status = CASE WHEN ?4 THEN 'waiting' ELSE status END,
+                    counter_id = CASE WHEN ?4 THEN NULL ELSE counter_id END,
+                    called_at = CASE WHEN ?4 THEN NULL ELSE called_at END,
+                    finished_at = CASE WHEN ?4 THEN NULL ELSE finished_at END
+             WHERE id = ?1",
+        )?
+        .execute(params![row.id.to_string(), off.number, off.token, absent]);
+    match updated {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            return Err(AppError::invalid(
+                "this offline number or token is already used by another ticket",
+                "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let id = row.id.to_string();
+    let adopted = crate::tickets::by_id(tx, &id)?.ok_or_else(|| AppError::Internal(format!("ticket {id} vanished")))?;
+    match row.status {
+        TicketStatus::NoShow if row.day == local_day(cat, now) => match &adopted.reserved_counter {
+            Some(counter) => index.add_reserved(
+                counter,
+                Reserved {
+                    day: adopted.day,
+                    service: adopted.queue().to_string(),
+                    priority: adopted.priority.is_some(),
+                    key: adopted.key(),
+                },
+            ),
+            None => index.add_waiting(adopted.queue(), adopted.day, adopted.priority.is_some(), adopted.key()),
+        },
+        TicketStatus::Called => {
+            // The board and the console show the number the citizen holds.
+            if let (Some(counter), Some(at)) = (&row.counter_id, row.called_at_ms)
+                && index.serving(counter).is_some_and(|s| s.ticket_id == id)
+            {
+                index.called(
+                    counter,
+                    ServingAt {
+                        ticket_id: id.clone(),
+                        number: adopted.number.clone(),
+                        service_id: adopted.queue().to_string(),
+                        called_at_ms: at,
+                    },
+                );
+            }
+        }
+        _ => {}
+    }
+    tracing::info!(ticket = %id, from = %row.number, to = %adopted.number, "a tap committed online took its offline slip's number");
+    Ok(Outcome::Ticket { row: adopted, created: false, renumbered: true })
 }
 
 /// A collect-result ticket needs a dossier of this center that is ready (status 9).

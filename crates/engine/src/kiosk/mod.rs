@@ -292,7 +292,9 @@ impl Kiosk {
         if request.ticket_token.is_none() && request.dossier_code.is_none() {
             return Err(EngineError::InvalidInput("a rating needs a ticket or a dossier".into()));
         }
-        let r = self.inner.client.rate(&request, self.inner.retry()).await;
+        // One key per rating, reused by every retry: the server counts it once.
+        let key = uuid::Uuid::now_v7().to_string();
+        let r = self.inner.client.rate(&request, &key, self.inner.retry()).await;
         self.inner.note(&r);
         r
     }

@@ -235,7 +235,7 @@ impl Inner {
             Ok(_) => (true, Some(true)),
             Err(e) if e.is_unreachable() => (false, None),
             Err(EngineError::NotAuthorised(_)) => (true, Some(false)),
-            Err(EngineError::Api(_)) => (true, Some(true)),
+            Err(EngineError::Api(_) | EngineError::UnknownApi { .. }) => (true, Some(true)),
             Err(_) => return,
         };
         let changed = {

@@ -221,7 +221,7 @@ impl Inner {
             }
             Err(e) if e.is_unreachable() => match self.config.offline {
                 OfflinePolicy::Refuse => return Err(EngineError::OfflineRefused(e.to_string())),
-                OfflinePolicy::Issue => self.issue_offline(&catalog, service, request)?,
+                OfflinePolicy::Issue => self.issue_offline(&catalog, service, request, &key)?,
             },
             Err(e) => return Err(e),
         };
@@ -230,16 +230,25 @@ impl Inner {
     }
 
     /// An offline ticket: kiosk-scoped number, journal + outbox in one transaction.
-    fn issue_offline(&self, catalog: &Catalog, service: &Service, mut request: IssueTicketRequest) -> Result<KioskTicket, EngineError> {
+    ///
+    /// It keeps `key`, the key of the tap's online attempt: that attempt may
+    /// have been committed by a server whose answer never arrived. Delivered
+    /// under the same key, the offline ticket is recognised as the same tap,
+    /// and the server keeps one ticket, under the number on this slip.
+    fn issue_offline(
+        &self,
+        catalog: &Catalog,
+        service: &Service,
+        mut request: IssueTicketRequest,
+        key: &str,
+    ) -> Result<KioskTicket, EngineError> {
         let now = Timestamp::now();
-        // A new key: the online attempt may have reached the server with another body.
-        let key = uuid::Uuid::now_v7().to_string();
         let token = new_token();
         let ahead = self.bump_waiting(&service.id);
         let counters = catalog.counters_of(&service.id).count().max(1) as u32;
         let priority_name =
             request.priority.as_ref().and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p)).map(|c| c.name.clone());
-        let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), &key, |draft| {
+        let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), key, |draft| {
             let number = format!("{}-{}-{:03}", service.letter, self.config.kiosk_code, draft.seq);
             request.issued_at = Some(now);
             request.offline = Some(OfflineTicket { number: number.clone(), token: token.clone() });
