@@ -6,6 +6,7 @@ pub mod console;
 pub mod dossiers;
 pub mod extract;
 pub mod fleet;
+pub mod openapi;
 pub mod page;
 pub mod pages;
 pub mod queues;
@@ -62,8 +63,17 @@ async fn health() -> Json<Health> {
     Json(Health { status: "ok".into() })
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The derived document, before [`openapi::complete`].
+pub(crate) fn api_doc() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    let (doc, missing) = openapi::complete(&api_doc());
+    if !missing.is_empty() {
+        tracing::warn!(?missing, "OpenAPI patches without a target");
+    }
+    Json(doc)
 }
 
 async fn metrics(State(state): State<SharedState>) -> Response {
