@@ -7,6 +7,7 @@ pub mod dossiers;
 pub mod extract;
 pub mod fleet;
 pub mod openapi;
+pub mod overload;
 pub mod page;
 pub mod pages;
 pub mod queues;
@@ -132,6 +133,7 @@ pub fn app(state: SharedState) -> Router {
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), overload::guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
