@@ -11,6 +11,7 @@ pub mod overload;
 pub mod page;
 pub mod pages;
 pub mod queues;
+pub mod security;
 pub mod session;
 pub mod staff;
 pub mod tickets;
@@ -134,6 +135,7 @@ pub fn app(state: SharedState) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), overload::guard))
+        .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
