@@ -33,7 +33,13 @@ const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // A D-Bus session bus for the single-instance test (tests/tests/single_instance.rs).
     "dbus-daemon",
+    // A venv for schemathesis (crates/central/tests/conformance.rs).
+    "python3-venv",
 ];
+
+/// The schemathesis the API conformance test runs (crates/central/tests/conformance.rs
+/// names the same version), installed from PyPI into ~/.cache/motcua/schemathesis-VERSION.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).
 const DEMO_PIN_HASH: &str = "03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4";
@@ -154,8 +160,23 @@ fn setup(for_tests: bool) -> Result<()> {
         if !has_command("tauri-driver") {
             run(cargo().args(["install", "tauri-driver", "--locked", "--version", "^2"]))?;
         }
+        schemathesis()?;
     }
     Ok(())
+}
+
+/// Installs schemathesis (pinned) into its own venv when it is missing.
+fn schemathesis() -> Result<()> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .ok_or("neither XDG_CACHE_HOME nor HOME is set")?;
+    let venv = cache.join(format!("motcua/schemathesis-{SCHEMATHESIS_VERSION}"));
+    if venv.join("bin/schemathesis").is_file() {
+        return Ok(());
+    }
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS_VERSION}")]))
 }
 
 /// Starts the central server on a free loopback port and returns it with its URL.
@@ -385,9 +406,10 @@ fn loadtest(args: &[String]) -> Result<()> {
     println!("xtask: server {url}, {kiosks} kiosks, {seconds} s per run (server and load generator share this machine)");
     let _ = std::io::stdout().flush();
     let generator = release.join("examples/loadgen");
+    let pid = central.id().to_string();
     let mut result = Ok(());
     for mode in ["tickets", "lookups"] {
-        if let Err(e) = run(Command::new(&generator).args([&url, mode, kiosks, seconds])) {
+        if let Err(e) = run(Command::new(&generator).args([&url, mode, kiosks, seconds, &pid])) {
             result = Err(e);
         }
     }

@@ -53,6 +53,9 @@ enum Cmd {
         /// Seconds without a heartbeat after which a kiosk is silent (alert on the console).
         #[arg(long, default_value_t = 120, env = "MOTCUA_CENTRAL_KIOSK_SILENT_AFTER", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         kiosk_silent_after: u64,
+        /// Load shedding and timeouts (README, "Overload").
+        #[command(flatten)]
+        limits: crate::server::Limits,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -270,10 +273,10 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after } => {
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after, limits } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after)
+            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, limits)
         }
         Cmd::Kiosk { command } => kiosk(command),
         Cmd::Notice { command } => notice(command),
@@ -567,6 +570,7 @@ fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::T
     crate::sources::fields::time(&crate::sources::Raw::Text(text.to_string()), &cat.tz).map_err(|e| format!("--as-of: {e}"))
 }
 
+#[allow(clippy::too_many_arguments)] // one per `serve` option group
 fn serve(
     listen: SocketAddr,
     db: PathBuf,
@@ -575,6 +579,7 @@ fn serve(
     public_url: Option<String>,
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
+    limits: crate::server::Limits,
 ) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -604,13 +609,14 @@ fn serve(
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after };
+        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
         let app = crate::app(state);
         println!("listening on http://{addr}");
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        crate::server::serve(listener, app, &limits, shutdown()).await;
+        Ok(())
     })
 }
 

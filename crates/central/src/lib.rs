@@ -14,6 +14,7 @@ pub mod fleet;
 pub mod http;
 pub mod metrics;
 pub mod queue_rules;
+pub mod server;
 pub mod sources;
 pub mod state;
 pub mod tickets;

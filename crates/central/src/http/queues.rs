@@ -21,7 +21,7 @@ use crate::tickets::{local_day, ts};
 use crate::writer::{Command, Outcome};
 
 /// Per service: people waiting, and who is served at which counter.
-#[utoipa::path(get, path = "/api/v1/queues", tag = "queues",
+#[utoipa::path(get, path = "/api/v1/queues", tag = "queues", operation_id = "list_queues",
     responses((status = 200, body = QueuesResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<SharedState>, auth: Viewer) -> Result<Json<QueuesResponse>, AppError> {

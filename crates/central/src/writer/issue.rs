@@ -38,13 +38,17 @@ fn valid_offline_number(n: &str) -> bool {
 /// code. Called by the handler before the request is queued; what depends on
 /// stored data (an idempotent retry, the catalog, caps) is the writer's.
 pub fn validate(req: &IssueTicketRequest, now: Timestamp) -> Result<(), AppError> {
-    if req.kiosk_id.trim().is_empty() || req.kiosk_id.len() > 64 {
-        return Err(AppError::invalid("kiosk_id must be 1 to 64 characters", "kiosk_id phải có từ 1 đến 64 ký tự"));
+    if !crate::fleet::check::valid_kiosk_id(&req.kiosk_id) {
+        return Err(AppError::invalid(
+            "kiosk_id must be 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'",
+            "kiosk_id phải có từ 1 đến 64 ký tự, gồm chữ không dấu, chữ số, '.', '_' và '-'",
+        ));
     }
     if let Some(issued_at) = req.issued_at
         && issued_at.as_millisecond() > now.as_millisecond() + 5 * 60 * 1000
     {
-        return Err(AppError::invalid(
+        return Err(AppError::msg(
+            ErrorCode::DatesOutOfOrder,
             "issued_at is in the future: check the kiosk's clock",
             "issued_at ở tương lai: kiểm tra đồng hồ của máy kiosk",
         ));
@@ -61,7 +65,7 @@ pub fn validate(req: &IssueTicketRequest, now: Timestamp) -> Result<(), AppError
         }
     }
     if let Some(code) = &req.dossier_code {
-        motcua_domain::DossierCodeRules::default().parse(code)?;
+        motcua_domain::DossierCodeRules::default().parse_exact(code)?;
     }
     Ok(())
 }
@@ -112,7 +116,8 @@ pub(super) fn issue(
         motcua_domain::ServiceKind::Collect => Some(check_collectable(tx, center, req.dossier_code.as_deref())?),
         motcua_domain::ServiceKind::Submit => match &req.dossier_code {
             Some(_) => {
-                return Err(AppError::invalid(
+                return Err(AppError::msg(
+                    ErrorCode::DossierCodeMismatch,
                     "dossier_code is only for a collect-result service",
                     "Chỉ dịch vụ nhận kết quả mới cần mã hồ sơ",
                 ));
@@ -199,7 +204,8 @@ pub(super) fn issue(
     match inserted {
         Ok(_) => {}
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation && offline => {
-            return Err(AppError::invalid(
+            return Err(AppError::msg(
+                ErrorCode::OfflineTicketConflict,
                 "this offline number or token is already used by another ticket",
                 "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác",
             ));
@@ -255,7 +261,8 @@ fn adopt_offline_number(
     match updated {
         Ok(_) => {}
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            return Err(AppError::invalid(
+            return Err(AppError::msg(
+                ErrorCode::OfflineTicketConflict,
                 "this offline number or token is already used by another ticket",
                 "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác",
             ));
@@ -302,9 +309,13 @@ fn adopt_offline_number(
 /// A collect-result ticket needs a dossier of this center that is ready (status 9).
 fn check_collectable(tx: &Connection, center: &str, code: Option<&str>) -> Result<String, AppError> {
     let code = code.ok_or_else(|| {
-        AppError::invalid("dossier_code is required to queue for a result", "Cần mã hồ sơ (trên giấy hẹn) để lấy số nhận kết quả")
+        AppError::msg(
+            ErrorCode::DossierCodeMismatch,
+            "dossier_code is required to queue for a result",
+            "Cần mã hồ sơ (trên giấy hẹn) để lấy số nhận kết quả",
+        )
     })?;
-    let code = motcua_domain::DossierCodeRules::default().parse(code)?;
+    let code = motcua_domain::DossierCodeRules::default().parse_exact(code)?;
     let found: Option<(u8, i64)> = tx
         .prepare_cached("SELECT status, due_at FROM dossiers WHERE code = ?1 AND center = ?2")?
         .query_row(params![code.as_str(), center], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -25,7 +25,7 @@ pub fn validate(req: &RatingRequest) -> Result<(), AppError> {
     }
     match (&req.ticket_token, &req.dossier_code) {
         (Some(_), None) => Ok(()),
-        (None, Some(code)) => motcua_domain::DossierCodeRules::default().parse(code).map(|_| ()).map_err(AppError::from),
+        (None, Some(code)) => motcua_domain::DossierCodeRules::default().parse_exact(code).map(|_| ()).map_err(AppError::from),
         _ => Err(AppError::invalid(
             "give exactly one of ticket_token and dossier_code",
             "Cần đúng một trong hai: phiếu số thứ tự hoặc mã hồ sơ",
@@ -57,7 +57,7 @@ pub(super) fn rate(tx: &Connection, center: &str, req: &RatingRequest, key: Opti
             (Some(row.id.to_string()), None)
         }
         (None, Some(code)) => {
-            let code = motcua_domain::DossierCodeRules::default().parse(code)?;
+            let code = motcua_domain::DossierCodeRules::default().parse_exact(code)?;
             let exists: Option<i64> = tx
                 .prepare_cached("SELECT 1 FROM dossiers WHERE code = ?1 AND center = ?2")?
                 .query_row(params![code.as_str(), center], |r| r.get(0))
