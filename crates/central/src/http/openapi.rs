@@ -127,8 +127,9 @@ fn operation<'a>(doc: &'a mut Value, path: &str, method: &str) -> Option<&'a mut
 
 /// Path and header parameters the server checks beyond "a string".
 fn parameters(doc: &mut Value, missing: &mut Vec<String>) {
-    let params: [(&str, &str, &str, Value); 3] = [
+    let params: [(&str, &str, &str, Value); 4] = [
         ("/api/v1/tickets", "post", "Idempotency-Key", json!({"minLength": 1, "maxLength": 128, "pattern": IDEMPOTENCY_KEY})),
+        ("/api/v1/ratings", "post", "Idempotency-Key", json!({"minLength": 1, "maxLength": 128, "pattern": IDEMPOTENCY_KEY})),
         ("/api/v1/dossiers/{code}", "get", "code", json!({"pattern": API_PATTERN})),
         ("/api/v1/dossiers/{code}", "put", "code", json!({"pattern": API_PATTERN})),
     ];
