@@ -110,7 +110,7 @@ async fn another_tap_under_the_same_key_is_still_refused() {
     // An offline number already held by another ticket is not taken over.
     post(&api, "tap-2", online(None)).await;
     let (s, v) = post(&api, "tap-2", offline(None, "B-K1-001", "ThirdSlipToken_01234567")).await;
-    assert_eq!((s, code(&v)), (400, "invalid_request"));
+    assert_eq!((s, code(&v)), (409, "offline_ticket_conflict"));
     let (_, _, t) = api.call("GET", &format!("/api/v1/tickets/{SLIP_TOKEN}"), Some(KIOSK), None, None).await;
     assert_eq!(t["ticket"]["number"], "B-K1-001");
 }
