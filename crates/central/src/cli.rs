@@ -53,6 +53,9 @@ enum Cmd {
         /// Seconds without a heartbeat after which a kiosk is silent (alert on the console).
         #[arg(long, default_value_t = 120, env = "MOTCUA_CENTRAL_KIOSK_SILENT_AFTER", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         kiosk_silent_after: u64,
+        /// TLS and retention of personal data.
+        #[command(flatten)]
+        ops: crate::ops::ServeOps,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -84,6 +87,9 @@ enum Cmd {
         #[command(subcommand)]
         command: NoticeCmd,
     },
+    /// Operations: backup, check, purge of personal data.
+    #[command(flatten)]
+    Ops(crate::ops::OpsCmd),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -270,11 +276,12 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after } => {
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after, ops } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after)
+            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, ops)
         }
+        Cmd::Ops(command) => return crate::ops::run(command),
         Cmd::Kiosk { command } => kiosk(command),
         Cmd::Notice { command } => notice(command),
         Cmd::Token { command } => token(command),
@@ -567,6 +574,7 @@ fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::T
     crate::sources::fields::time(&crate::sources::Raw::Text(text.to_string()), &cat.tz).map_err(|e| format!("--as-of: {e}"))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn serve(
     listen: SocketAddr,
     db: PathBuf,
@@ -575,7 +583,10 @@ fn serve(
     public_url: Option<String>,
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
+    ops: crate::ops::ServeOps,
 ) -> Result<(), String> {
+    // A certificate that cannot be read stops the start, before anything listens.
+    let tls = ops.tls().map(|files| crate::ops::tls::load(&files).map(|config| (files, config))).transpose()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -603,13 +614,19 @@ fn serve(
         }
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
         let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
+        crate::ops::retention::spawn(state.clone(), ops.retention_days);
         let app = crate::app(state);
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();
+        if let Some((files, config)) = tls {
+            return crate::ops::tls::serve(listener, app, files, config, shutdown()).await;
+        }
+        crate::ops::tls::ignore_hangup();
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
     })
 }
