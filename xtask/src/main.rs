@@ -32,6 +32,9 @@ const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // A D-Bus session bus for the single-instance test (tests/tests/single_instance.rs).
     "dbus-daemon",
+    // SIGHUP to the server (certificate reload) and tmpfs mounts (kiosk store faults).
+    "procps",
+    "mount",
 ];
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).

@@ -89,16 +89,27 @@ struct Measured {
     backup: Duration,
     longest_during: Duration,
     longest_before: Duration,
+    p99_during: Duration,
+    p99_before: Duration,
     issued_during: usize,
+}
+
+fn p99(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get((v.len() * 99 / 100).min(v.len().saturating_sub(1))).copied().unwrap_or_default()
 }
 
 /// Serves `db`, issues for a while, backs up to `out` while issuing, and
 /// measures the longest issue during the backup against the one before.
-async fn backup_while_issuing(central: &motcua_testkit::Central, out: &Path) -> (Measured, Vec<(Instant, Duration, String)>) {
+async fn backup_while_issuing(
+    central: &motcua_testkit::Central,
+    out: &Path,
+    baseline: Duration,
+) -> (Measured, Vec<(Instant, Duration, String)>) {
     let base = format!("http://{}", central.server_addr().unwrap());
     let stop = Arc::new(AtomicBool::new(false));
     let issuing = tokio::spawn(issue_loop(base, stop.clone()));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(baseline).await;
     let started = Instant::now();
     let db = central.db.clone();
     let out2 = out.to_path_buf();
@@ -116,6 +127,8 @@ async fn backup_while_issuing(central: &motcua_testkit::Central, out: &Path) -> 
         backup: ended - started,
         longest_during: during.iter().map(|x| x.1).max().unwrap_or_default(),
         longest_before: before.iter().map(|x| x.1).max().unwrap_or_default(),
+        p99_during: p99(during.iter().map(|x| x.1).collect()),
+        p99_before: p99(before.iter().map(|x| x.1).collect()),
         issued_during: during.len(),
     };
     (m, issued)
@@ -131,7 +144,7 @@ async fn a_backup_taken_while_issuing_is_consistent_and_a_restore_continues_its_
     let out = dir.path().join("backup").join("central-backup.db");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
 
-    let (m, issued) = backup_while_issuing(&central, &out).await;
+    let (m, issued) = backup_while_issuing(&central, &out, Duration::from_millis(1500)).await;
     eprintln!(
         "backup {:?}; {} tickets issued during it, longest {:?} (before it: {:?})",
         m.backup, m.issued_during, m.longest_during, m.longest_before
@@ -240,13 +253,15 @@ async fn backup_of_a_large_database_while_issuing() {
     eprintln!("built {:.2} GB in {:?}", size as f64 / 1e9, t.elapsed());
     let central = spawn_central(BIN, &db);
     let out = dir.path().join("backup.db");
-    let (m, _) = backup_while_issuing(&central, &out).await;
+    let (m, _) = backup_while_issuing(&central, &out, Duration::from_secs(30)).await;
     eprintln!(
-        "BENCH backup of {:.2} GB: {:.1} s; {} tickets issued during it, longest {:?} (before it: {:?})",
+        "BENCH backup of {:.2} GB: {:.1} s; {} tickets issued during it, p99 {:?} longest {:?} (before it: p99 {:?} longest {:?})",
         size as f64 / 1e9,
         m.backup.as_secs_f64(),
         m.issued_during,
+        m.p99_during,
         m.longest_during,
+        m.p99_before,
         m.longest_before
     );
     let t = Instant::now();
