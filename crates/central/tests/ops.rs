@@ -102,6 +102,7 @@ fn p99(mut v: Vec<Duration>) -> Duration {
 /// Serves `db`, issues for a while, backs up to `out` while issuing, and
 /// measures the longest issue during the backup against the one before.
 async fn backup_while_issuing(
+    bin: &str,
     central: &motcua_testkit::Central,
     out: &Path,
     baseline: Duration,
@@ -113,8 +114,9 @@ async fn backup_while_issuing(
     let started = Instant::now();
     let db = central.db.clone();
     let out2 = out.to_path_buf();
+    let bin = bin.to_string();
     let output =
-        tokio::task::spawn_blocking(move || central_command(BIN, &["backup", "--out", out2.to_str().unwrap()], &db)).await.unwrap();
+        tokio::task::spawn_blocking(move || central_command(&bin, &["backup", "--out", out2.to_str().unwrap()], &db)).await.unwrap();
     let ended = Instant::now();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     eprintln!("{}", String::from_utf8_lossy(&output.stdout).trim());
@@ -144,7 +146,7 @@ async fn a_backup_taken_while_issuing_is_consistent_and_a_restore_continues_its_
     let out = dir.path().join("backup").join("central-backup.db");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
 
-    let (m, issued) = backup_while_issuing(&central, &out, Duration::from_millis(1500)).await;
+    let (m, issued) = backup_while_issuing(BIN, &central, &out, Duration::from_millis(1500)).await;
     eprintln!(
         "backup {:?}; {} tickets issued during it, longest {:?} (before it: {:?})",
         m.backup, m.issued_during, m.longest_during, m.longest_before
@@ -237,7 +239,8 @@ fn check_reports_a_damaged_file_with_exit_status_1_and_a_missing_one_with_2() {
 }
 
 /// Backup duration and the longest issue during it on a large database:
-/// `MOTCUA_BACKUP_BENCH_MB=1024 cargo test -p motcua-central --test ops -- --ignored --nocapture`.
+/// `MOTCUA_BACKUP_BENCH_MB=1024 MOTCUA_BENCH_BIN=target/release/motcua-central
+/// cargo test -p motcua-central --test ops -- --ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: builds a large database (1 GB by default)"]
 async fn backup_of_a_large_database_while_issuing() {
@@ -251,9 +254,12 @@ async fn backup_of_a_large_database_while_issuing() {
     ballast(&db, mb);
     let size = std::fs::metadata(&db).unwrap().len();
     eprintln!("built {:.2} GB in {:?}", size as f64 / 1e9, t.elapsed());
-    let central = spawn_central(BIN, &db);
+    // The shipped build: MOTCUA_BENCH_BIN=target/release/motcua-central (the test's own is a debug build).
+    let bin = std::env::var("MOTCUA_BENCH_BIN").unwrap_or_else(|_| BIN.to_string());
+    eprintln!("server and backup: {bin}");
+    let central = spawn_central(&bin, &db);
     let out = dir.path().join("backup.db");
-    let (m, _) = backup_while_issuing(&central, &out, Duration::from_secs(30)).await;
+    let (m, _) = backup_while_issuing(&bin, &central, &out, Duration::from_secs(30)).await;
     eprintln!(
         "BENCH backup of {:.2} GB: {:.1} s; {} tickets issued during it, p99 {:?} longest {:?} (before it: p99 {:?} longest {:?})",
         size as f64 / 1e9,

@@ -7,7 +7,8 @@
 //! run side by side; without the open transaction SQLite would restart the
 //! copy after every commit of another connection, and under steady ticket
 //! issuing it would never finish). The writer is never blocked; the copy
-//! goes in steps so the disk is shared with the writer's fsyncs. The file
+//! goes in steps, each flushed to disk before the next, so the disk is shared
+//! with the writer's fsyncs instead of flooded at the end. The file
 //! appears under its name only once it is complete, checked and on disk.
 
 use std::path::{Path, PathBuf};
@@ -112,11 +113,16 @@ pub fn backup(db: &Path, out: &Path, mut progress: impl FnMut(u64, u64)) -> Resu
     }
     let copied = (|| {
         let mut dst = Connection::open(&partial).map_err(sql(&partial))?;
+        // The copy's pages reach the disk step by step: left to the kernel
+        // they would pile up (a gigabyte fits in its cache) and go out in one
+        // burst at the end, and the writer's fsync would wait behind it.
+        let flusher = std::fs::File::open(&partial).map_err(io(&partial))?;
         let steps = {
             let b = Backup::new(&src, &mut dst).map_err(sql(&partial))?;
             let mut steps = 0u32;
             loop {
                 let r = b.step(PAGES_PER_STEP).map_err(sql(&partial))?;
+                flusher.sync_data().map_err(io(&partial))?;
                 steps += 1;
                 let p = b.progress();
                 let total = u64::try_from(p.pagecount).unwrap_or(0);
