@@ -38,6 +38,21 @@ impl Drop for Mount {
     }
 }
 
+/// The kiosk's last error as the console sees it (`GET /api/v1/kiosks`, staff token).
+async fn console_last_error(lobby: &Lobby) -> Option<String> {
+    let list: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/kiosks", lobby.central.url))
+        .bearer_auth("demo-staff")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kiosk = list["kiosks"].as_array()?.iter().find(|k| k["kiosk_id"] == "kiosk-test-1")?.clone();
+    kiosk["last_error"].as_str().map(str::to_owned)
+}
+
 fn store_of(status: &KioskStatus) -> &StoreFault {
     status.store.as_deref().unwrap_or_else(|| panic!("no store fault in {status:?}"))
 }
@@ -74,6 +89,9 @@ async fn a_corrupt_store_is_kept_aside_and_the_kiosk_issues_online_tickets_only(
     assert!(!online.ticket.offline && online.printed);
     assert_eq!(online.ticket.number, "B001");
     let jobs = lobby.printer.jobs().len();
+    // The console hears of it with the heartbeat, a printed slip or not.
+    kiosk.heartbeat().await.unwrap();
+    assert_eq!(console_last_error(&lobby).await.as_deref(), Some("store_corrupt"));
 
     // Offline: refused with the store's code, nothing printed.
     lobby.central.stop();

@@ -138,9 +138,17 @@ impl Inner {
         }
     }
 
-    /// A slip printed: the last error is behind us.
+    /// A slip printed: the last error is behind us, but for a store fault,
+    /// which stands until the kiosk restarts with a usable store.
     pub fn clear_error(&self) {
-        if self.fleet().last_error.take().is_some() {
+        let standing = self.store_fault().map(|f| f.code);
+        let changed = {
+            let mut f = self.fleet();
+            let changed = f.last_error != standing;
+            f.last_error = standing;
+            changed
+        };
+        if changed {
             self.fleet_changed();
         }
     }
