@@ -36,6 +36,7 @@ function snakeVariants(source, name) {
 
 const engine = read("../../crates/engine/src/error.rs");
 const printer = read("../../crates/engine/src/printer/error.rs");
+const storeFault = read("../../crates/engine/src/store/fault.rs");
 const central = read("../../crates/domain/src/api.rs");
 const shell = read("../../src-tauri/src/error.rs");
 
@@ -43,6 +44,7 @@ const centralCodes = armCodes(rustFn(central, /pub fn as_str\(self\)/));
 const rustCodes = [
   ...armCodes(rustFn(engine, /pub fn code\(&self\)/)),
   ...armCodes(rustFn(printer, /pub fn code\(&self\)/)),
+  ...armCodes(rustFn(storeFault, /pub fn code\(self\)/)),
   ...centralCodes,
   ...[...shell.matchAll(/code:\s*"([a-z0-9_]+)"\.to_owned\(\)/g)].map((m) => m[1]),
 ];

@@ -35,6 +35,9 @@ const TEST_PACKAGES: &[&str] = &[
     "dbus-daemon",
     // A venv for schemathesis (crates/central/tests/conformance.rs).
     "python3-venv",
+    // SIGHUP to the server (certificate reload) and tmpfs mounts (kiosk store faults).
+    "procps",
+    "mount",
 ];
 
 /// The schemathesis the API conformance test runs (crates/central/tests/conformance.rs

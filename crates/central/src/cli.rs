@@ -56,6 +56,9 @@ enum Cmd {
         /// Load shedding and timeouts (README, "Overload").
         #[command(flatten)]
         limits: crate::server::Limits,
+        /// TLS and retention of personal data.
+        #[command(flatten)]
+        ops: crate::ops::ServeOps,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -87,6 +90,9 @@ enum Cmd {
         #[command(subcommand)]
         command: NoticeCmd,
     },
+    /// Operations: backup, check, purge of personal data.
+    #[command(flatten)]
+    Ops(crate::ops::OpsCmd),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -273,11 +279,12 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after, limits } => {
+        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after, limits, ops } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, limits)
+            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, limits, ops)
         }
+        Cmd::Ops(command) => return crate::ops::run(command),
         Cmd::Kiosk { command } => kiosk(command),
         Cmd::Notice { command } => notice(command),
         Cmd::Token { command } => token(command),
@@ -580,7 +587,10 @@ fn serve(
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
     limits: crate::server::Limits,
+    ops: crate::ops::ServeOps,
 ) -> Result<(), String> {
+    // A certificate that cannot be read stops the start, before anything listens.
+    let tls = ops.tls().map(|files| crate::ops::tls::load(&files).map(|config| (files, config))).transpose()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -608,14 +618,22 @@ fn serve(
         }
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
         let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
+        crate::ops::retention::spawn(state.clone(), ops.retention_days);
         let app = crate::app(state);
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();
-        crate::server::serve(listener, app, &limits, shutdown()).await;
+        match tls {
+            Some((files, config)) => crate::ops::tls::serve(listener, app, &limits, files, config, shutdown()).await,
+            None => {
+                crate::ops::tls::ignore_hangup();
+                crate::server::serve(listener, app, &limits, None, shutdown()).await;
+            }
+        }
         Ok(())
     })
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fleet;
 pub mod http;
 pub mod metrics;
+pub mod ops;
 pub mod queue_rules;
 pub mod server;
 pub mod sources;

@@ -4,10 +4,10 @@
 //! request's headers (also how long an idle keep-alive connection stays
 //! open), and the per-request limits of [`crate::http::overload`]. HTTP/1.1
 //! only: kiosks, browsers and boards all speak it over plain HTTP or behind
-//! a TLS proxy.
+//! a TLS proxy, or over HTTPS here (`serve --tls-cert`, [`crate::ops::tls`]).
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,6 +18,14 @@ use motcua_domain::{ApiError, ErrorBody, ErrorCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+
+/// The TLS configuration new connections take (SIGHUP swaps it).
+pub type TlsConfig = Arc<RwLock<Arc<ServerConfig>>>;
+
+/// A handshake that takes longer is dropped (a client that connects and says nothing).
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a shutdown waits for requests in progress (an event stream never ends by itself).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -84,18 +92,19 @@ impl Default for Limits {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests
-/// in progress finish for a few seconds.
-pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown: impl Future<Output = ()>) {
+/// Serves `app` on `listener` (over TLS when `tls` is given) until
+/// `shutdown` resolves, then lets requests in progress finish for a few
+/// seconds.
+pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, tls: Option<TlsConfig>, shutdown: impl Future<Output = ()>) {
     let connections = Arc::new(Semaphore::new(limits.max_connections as usize));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(v) => v,
                 Err(e) => {
                     // Out of file descriptors, most likely: let some close.
                     tracing::warn!(error = %e, "accept failed");
@@ -110,12 +119,28 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown
             tokio::spawn(refuse(stream));
             continue;
         };
-        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-        let conn = graceful.watch(conn);
+        let service = TowerToHyperService::new(app.clone());
+        let watcher = graceful.watcher();
+        let http = http.clone();
+        let acceptor = tls.as_ref().map(|c| TlsAcceptor::from(c.read().unwrap_or_else(PoisonError::into_inner).clone()));
         tokio::spawn(async move {
             // An error here is the client's (it went away, or was too slow).
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended");
+            let ended = match acceptor {
+                None => watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await,
+                Some(acceptor) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => watcher.watch(http.serve_connection(TokioIo::new(tls), service)).await,
+                    Ok(Err(e)) => {
+                        tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                        Ok(())
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake timed out");
+                        Ok(())
+                    }
+                },
+            };
+            if let Err(e) = ended {
+                tracing::debug!(%peer, error = %e, "connection ended");
             }
             drop(permit);
         });

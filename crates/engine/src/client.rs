@@ -101,6 +101,28 @@ fn refusal(status: StatusCode, body: &[u8]) -> EngineError {
     EngineError::Internal(format!("HTTP {status} from the central server"))
 }
 
+/// The certificates of a center's own CA (`ca_file`), trusted besides the public ones.
+fn center_ca(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, EngineError> {
+    let invalid = |expected: String| EngineError::ConfigInvalid { key: "ca_file".into(), value: path.display().to_string(), expected };
+    let pem = std::fs::read(path).map_err(|e| invalid(format!("a readable PEM file with the center's CA certificate ({e})")))?;
+    let certs =
+        reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| invalid(format!("PEM certificates (-----BEGIN CERTIFICATE-----): {e}")))?;
+    if certs.is_empty() {
+        return Err(invalid("PEM certificates (-----BEGIN CERTIFICATE-----); the file has none".into()));
+    }
+    Ok(certs)
+}
+
+/// What rustls says when the server's certificate is refused (unknown
+/// issuer, wrong name, expired): never a passing network fault.
+const CERTIFICATE_REFUSED: &str = "invalid peer certificate";
+
+/// A failed send: the server's certificate refused, or a network fault to retry.
+fn send_failure(e: &reqwest::Error) -> Failure {
+    let detail = transport(e);
+    if detail.contains(CERTIFICATE_REFUSED) { Failure::Final(EngineError::ServerUntrusted(detail)) } else { Failure::Transient(detail, None) }
+}
+
 fn transport(e: &reqwest::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -115,12 +137,19 @@ fn transport(e: &reqwest::Error) -> String {
 impl CentralClient {
     /// A client for the configured server and token.
     pub fn new(config: &Config) -> Result<CentralClient, EngineError> {
+        let roots = match &config.ca_file {
+            Some(path) => center_ca(path)?,
+            None => Vec::new(),
+        };
         let build = |timeout: Option<Duration>| {
-            let b = reqwest::Client::builder()
+            let mut b = reqwest::Client::builder()
                 .use_rustls_tls()
                 .connect_timeout(Duration::from_secs(1))
                 .tcp_nodelay(true)
                 .user_agent(concat!("motcua-kiosk/", env!("CARGO_PKG_VERSION")));
+            for cert in &roots {
+                b = b.add_root_certificate(cert.clone());
+            }
             let b = match timeout {
                 Some(t) => b.timeout(t),
                 None => b,
@@ -172,7 +201,7 @@ impl CentralClient {
                 Some(left),
             ));
         }
-        let resp = req.bearer_auth(&self.token).timeout(timeout).send().await.map_err(|e| Failure::Transient(transport(&e), None))?;
+        let resp = req.bearer_auth(&self.token).timeout(timeout).send().await.map_err(|e| send_failure(&e))?;
         let status = resp.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             return Ok(resp);
@@ -311,14 +340,13 @@ impl CentralClient {
             return Err(EngineError::ServerUnreachable { detail, collect: false });
         }
         let url = self.url("/events");
-        let resp = self
-            .stream
-            .get(&url)
-            .bearer_auth(&self.token)
-            .header(header::ACCEPT, "text/event-stream")
-            .send()
-            .await
-            .map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
+        let resp =
+            self.stream.get(&url).bearer_auth(&self.token).header(header::ACCEPT, "text/event-stream").send().await.map_err(|e| {
+                match send_failure(&e) {
+                    Failure::Final(e) => e,
+                    Failure::Transient(detail, _) => EngineError::ServerUnreachable { detail, collect: false },
+                }
+            })?;
         match resp.status() {
             s if s.is_success() => Ok(resp),
             StatusCode::UNAUTHORIZED => Err(EngineError::NotAuthorised("event stream refused".into())),

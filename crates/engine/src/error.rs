@@ -31,6 +31,16 @@ pub enum EngineError {
         /// A collect-result ticket: the citizen is sent to the counter.
         collect: bool,
     },
+    /// The server's TLS certificate was refused (unknown issuer, wrong name,
+    /// expired): nothing was sent. The kiosk works as if offline.
+    #[error(
+        "the central server's certificate is not trusted ({0}): if the center uses its own certificate authority, \
+         set ca_file in the kiosk config to its certificate (PEM); else renew the server's certificate"
+    )]
+    ServerUntrusted(String),
+    /// The local store cannot be used as it should (corrupt, read-only, full).
+    #[error("{0}")]
+    StoreFault(Box<crate::store::StoreFault>),
     /// The server is unreachable and the config says not to issue offline tickets.
     #[error("central server unreachable and offline tickets are disabled: {0}")]
     OfflineRefused(String),
@@ -125,6 +135,8 @@ impl EngineError {
             Self::ConfigInvalid { .. } => "config_invalid",
             Self::NotAuthorised(_) => "not_authorised",
             Self::ServerUnreachable { .. } => "server_unreachable",
+            Self::ServerUntrusted(_) => "server_certificate_untrusted",
+            Self::StoreFault(f) => f.kind.code(),
             Self::OfflineRefused(_) => "offline_refused",
             Self::NotACode(_) => "not_a_code",
             Self::Api(e) if e.code == ErrorCode::Unauthorized => "not_authorised",
@@ -156,6 +168,13 @@ impl EngineError {
             Self::ServerUnreachable { .. } => {
                 "Hiện không kết nối được hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned()
             }
+            Self::ServerUntrusted(_) => {
+                "Máy kiosk chưa kết nối an toàn được với hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned()
+            }
+            Self::StoreFault(_) => {
+                "Máy kiosk đang mất kết nối và không lưu được phiếu nên tạm dừng cấp số. Mời ông/bà dùng máy bên cạnh hoặc hỏi cán bộ hướng dẫn."
+                    .to_owned()
+            }
             Self::OfflineRefused(_) => "Hệ thống đang mất kết nối nên tạm dừng cấp số. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::NotACode(r) => r.message_vi(),
             Self::Api(e) => e.message_vi.clone(),
@@ -184,6 +203,13 @@ impl EngineError {
             }
             Self::ServerUnreachable { .. } => {
                 "The system cannot be reached. Please try again in a few minutes or ask a staff member.".to_owned()
+            }
+            Self::ServerUntrusted(_) => {
+                "The kiosk cannot connect securely to the system. Please try again in a few minutes or ask a staff member.".to_owned()
+            }
+            Self::StoreFault(_) => {
+                "The kiosk is offline and cannot save tickets, so it is not giving out numbers for now. Please use another kiosk or ask a staff member."
+                    .to_owned()
             }
             Self::OfflineRefused(_) => "The system is offline and no numbers are issued for now. Please ask a staff member.".to_owned(),
             Self::NotACode(r) => r.message_en(),
@@ -224,8 +250,10 @@ impl EngineError {
     }
 
     /// Whether this is the server being out of reach (the offline path).
+    /// A refused certificate counts too: nothing reached the server, and the
+    /// lobby keeps going offline while the IT officer fixes it.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, Self::ServerUnreachable { .. })
+        matches!(self, Self::ServerUnreachable { .. } | Self::ServerUntrusted(_))
     }
 }
 
@@ -236,8 +264,13 @@ impl Serialize for EngineError {
 }
 
 impl From<rusqlite::Error> for EngineError {
+    /// A full disk, a read-only file or damage found while running keeps its
+    /// own code (`store_full`, …): the kiosk reports it and goes degraded.
     fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.to_string())
+        match crate::store::FaultKind::of_sqlite(&e) {
+            Some(kind) => Self::StoreFault(Box::new(crate::store::StoreFault::new(kind, e.to_string(), std::path::Path::new("")))),
+            None => Self::Store(e.to_string()),
+        }
     }
 }
 

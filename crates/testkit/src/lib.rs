@@ -14,6 +14,8 @@ pub mod escpos;
 mod loopback;
 pub mod printer;
 pub mod proxy;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod tools;
 pub mod wait;
 

@@ -27,7 +27,11 @@ const IDLE: Duration = Duration::from_secs(30);
 /// Whether the failure may go away by itself (retry later, keep the row).
 fn is_transient(e: &EngineError) -> bool {
     match e {
-        EngineError::ServerUnreachable { .. } | EngineError::NotAuthorised(_) | EngineError::Internal(_) => true,
+        EngineError::ServerUnreachable { .. }
+        | EngineError::ServerUntrusted(_)
+        | EngineError::NotAuthorised(_)
+        | EngineError::Internal(_)
+        | EngineError::StoreFault(_) => true,
         EngineError::Api(api) => matches!(api.code, ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Unauthorized),
         // A newer server's code: a server fault or a "slow down" passes; any other refusal is for good.
         EngineError::UnknownApi { status, .. } => *status >= 500 || *status == 429,
