@@ -131,6 +131,7 @@ async fn run(db: PathBuf, now: Timestamp) {
         public_url: "http://bench.test".into(),
         voice: Default::default(),
         kiosk_silent_after: motcua_central::fleet::DEFAULT_SILENT_AFTER,
+        limits: Default::default(),
     };
     let state = state::build(config, Arc::new(FixedClock::new(now))).unwrap();
     let router = motcua_central::app(state.clone());

@@ -56,6 +56,12 @@ enum Cmd {
         /// Seconds without a heartbeat after which a kiosk is silent (alert on the console).
         #[arg(long, default_value_t = 120, env = "MOTCUA_CENTRAL_KIOSK_SILENT_AFTER", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         kiosk_silent_after: u64,
+        /// Load shedding and timeouts (README, "Overload").
+        #[command(flatten)]
+        limits: crate::server::Limits,
+        /// TLS and retention of personal data.
+        #[command(flatten)]
+        ops: crate::ops::ServeOps,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -110,6 +116,9 @@ enum Cmd {
         #[arg(long)]
         counter: Option<String>,
     },
+    /// Operations: backup, check, purge of personal data.
+    #[command(flatten)]
+    Ops(crate::ops::OpsCmd),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -307,15 +316,18 @@ pub fn main() -> ExitCode {
             voice_repeat,
             voice_english,
             kiosk_silent_after,
+            limits,
+            ops,
         } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo.then_some(demo_history_days), lookup_limit, public_url, voice, silent_after)
+            serve(listen, db, demo.then_some(demo_history_days), lookup_limit, public_url, voice, silent_after, limits, ops)
         }
         Cmd::Report { db, center, from, to, out, service, counter } => {
             let args = crate::reports::CliReport { db, center, from, to, out, service, counter };
             crate::reports::run_cli(&args, jiff::Timestamp::now()).map(|line| println!("{line}"))
         }
+        Cmd::Ops(command) => return crate::ops::run(command),
         Cmd::Kiosk { command } => kiosk(command),
         Cmd::Notice { command } => notice(command),
         Cmd::Token { command } => token(command),
@@ -609,6 +621,7 @@ fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::T
 }
 
 /// `demo`: None without `--demo`, else the days of history to seed.
+#[allow(clippy::too_many_arguments)] // one per `serve` option group
 fn serve(
     listen: SocketAddr,
     db: PathBuf,
@@ -617,7 +630,11 @@ fn serve(
     public_url: Option<String>,
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
+    limits: crate::server::Limits,
+    ops: crate::ops::ServeOps,
 ) -> Result<(), String> {
+    // A certificate that cannot be read stops the start, before anything listens.
+    let tls = ops.tls().map(|files| crate::ops::tls::load(&files).map(|config| (files, config))).transpose()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -647,14 +664,23 @@ fn serve(
         }
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-        let config = Config { db, demo: demo.is_some(), lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
+        let config = Config { db, demo: demo.is_some(), lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
+        crate::ops::retention::spawn(state.clone(), ops.retention_days);
         let app = crate::app(state);
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        match tls {
+            Some((files, config)) => crate::ops::tls::serve(listener, app, &limits, files, config, shutdown()).await,
+            None => {
+                crate::ops::tls::ignore_hangup();
+                crate::server::serve(listener, app, &limits, None, shutdown()).await;
+            }
+        }
+        Ok(())
     })
 }
 

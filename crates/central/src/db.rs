@@ -12,7 +12,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_staff.sql"),
     include_str!("../migrations/0003_sources.sql"),
     include_str!("../migrations/0004_fleet.sql"),
-    // 0005 and 0006 are other branches' numbers: 0007 goes after them when merged.
+    include_str!("../migrations/0005_reliability.sql"),
+    // 0006 is another branch's number: 0007 goes after it when that one is merged.
     include_str!("../migrations/0007_reports.sql"),
 ];
 
@@ -81,6 +82,24 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
 pub fn schema_is_current(conn: &Connection) -> Result<bool, DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(current == MIGRATIONS.len() as i64)
+}
+
+/// How many migrations this server has (the schema version it writes).
+pub fn known_version() -> usize {
+    MIGRATIONS.len()
+}
+
+/// An in-memory database with the first `version` migrations applied: the
+/// schema a file of that version must have (`motcua-central check`).
+pub fn reference_schema(version: usize) -> Result<Connection, DbError> {
+    let mut conn = Connection::open_in_memory()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(version) {
+        let number = i + 1;
+        let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
+        tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
+        tx.commit().map_err(|source| DbError::Migrate { number, source })?;
+    }
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {

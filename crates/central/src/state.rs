@@ -31,6 +31,8 @@ pub struct Config {
     pub voice: VoiceConfig,
     /// A kiosk without a heartbeat for this long is silent (default 2 minutes).
     pub kiosk_silent_after: std::time::Duration,
+    /// When the server sheds load and cuts slow clients off.
+    pub limits: crate::server::Limits,
 }
 
 /// How calls are spoken on the boards.
@@ -106,6 +108,8 @@ pub struct AppState {
     pub voice_options: crate::voice::VoiceOptions,
     /// Kiosk heartbeats, maintenance and notices: what kiosks were last told.
     pub fleet: crate::fleet::Fleet,
+    /// The slots and the queue in front of the handlers.
+    pub gate: crate::http::overload::Gate,
 }
 
 /// The state as routers hold it.
@@ -138,6 +142,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
     let catalogs = Arc::new(CatalogCache::new(pool.clone(), catalogs));
     let writer = crate::writer::spawn(writer_conn, index.clone(), clock.clone(), catalogs.clone()).map_err(|e| e.to_string())?;
     let (events, _) = broadcast::channel(1024);
+    let gate = crate::http::overload::Gate::new(&config.limits);
     Ok(Arc::new(AppState {
         config,
         pool,
@@ -152,6 +157,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         voice,
         voice_options,
         fleet,
+        gate,
     }))
 }
 

@@ -9,9 +9,11 @@ pub mod dossier;
 pub mod dossier_code;
 pub mod fleet;
 pub mod hours;
+pub mod number;
 pub mod scan;
 pub mod sources;
 pub mod staff;
+pub mod text;
 pub mod ticket;
 
 pub use api::{ApiError, ErrorBody, ErrorCode};
