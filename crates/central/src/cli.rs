@@ -279,7 +279,19 @@ enum CatalogCmd {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Cmd::Serve { listen, db, demo, lookup_limit, public_url, voice_dir, voice_repeat, voice_english, kiosk_silent_after, limits, ops } => {
+        Cmd::Serve {
+            listen,
+            db,
+            demo,
+            lookup_limit,
+            public_url,
+            voice_dir,
+            voice_repeat,
+            voice_english,
+            kiosk_silent_after,
+            limits,
+            ops,
+        } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
             serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, limits, ops)
