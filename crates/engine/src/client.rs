@@ -120,7 +120,11 @@ const CERTIFICATE_REFUSED: &str = "invalid peer certificate";
 /// A failed send: the server's certificate refused, or a network fault to retry.
 fn send_failure(e: &reqwest::Error) -> Failure {
     let detail = transport(e);
-    if detail.contains(CERTIFICATE_REFUSED) { Failure::Final(EngineError::ServerUntrusted(detail)) } else { Failure::Transient(detail, None) }
+    if detail.contains(CERTIFICATE_REFUSED) {
+        Failure::Final(EngineError::ServerUntrusted(detail))
+    } else {
+        Failure::Transient(detail, None)
+    }
 }
 
 fn transport(e: &reqwest::Error) -> String {

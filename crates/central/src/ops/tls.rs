@@ -16,7 +16,6 @@ use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-
 /// The certificate chain and key files.
 #[derive(Debug, Clone)]
 pub struct TlsFiles {
