@@ -598,6 +598,12 @@ async fn dossier_figures_follow_their_definitions() {
         d(3, &p2, 4, "2026-03-04 08:00", "2026-04-20 16:30", None, "2026-03-05 09:00"),
         d(4, &p2, 10, "2026-03-05 08:00", "2026-03-06 16:30", Some("2026-03-12 15:00"), "2026-03-12 15:00"),
         d(5, &p2, 3, "2026-03-05 09:00", "2026-03-20 16:30", None, "2026-03-05 09:30"),
+        // Two from a source that gives no procedure id: counted by name, under "Khác".
+        json!({"code": "000.00.12.H62-260306-0006", "procedure_name": "Thủ tục của nguồn cũ", "applicant_name": "Trần Thị Bình",
+               "status": 4, "received_at": "2026-03-06 08:00", "due_at": "2026-05-06 16:30", "updated_at": "2026-03-06 08:00"}),
+        json!({"code": "000.00.12.H62-260306-0007", "procedure_name": "Thủ tục của nguồn cũ", "applicant_name": "Lê Văn Cường",
+               "status": 10, "received_at": "2026-03-06 09:00", "due_at": "2026-03-20 16:30", "returned_at": "2026-03-10 10:00",
+               "updated_at": "2026-03-10 10:00"}),
     ]});
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
@@ -611,14 +617,18 @@ async fn dossier_figures_follow_their_definitions() {
         as_of: None,
     })
     .unwrap();
-    assert_eq!(report.created, 5, "{report:?}");
+    assert_eq!(report.created, 7, "{report:?}");
     let mut b = director(&api).await;
     let h = b.get("/bao-cao?from=2026-03-01&to=2026-03-31").await.text();
     let t = |k: &str| num(&h, &format!("ho-so-co-quan.tong.{k}"));
-    assert_eq!(t("tiep-nhan"), 5.0);
-    assert_eq!(t("da-giai-quyet"), 2.0, "D1 and D4; D2 only in April");
-    assert_eq!((t("dung-han"), t("tre-han"), t("ty-le-dung-han")), (1.0, 1.0, 0.5));
-    assert_eq!(t("da-tra"), 2.0);
+    assert_eq!(t("tiep-nhan"), 7.0);
+    assert_eq!(t("da-giai-quyet"), 3.0, "D1, D4 and D7; D2 only in April");
+    assert_eq!((t("dung-han"), t("tre-han")), (2.0, 1.0), "D1 and D7 on time, D4 late");
+    assert!((t("ty-le-dung-han") - 2.0 / 3.0).abs() < 1e-3, "{}", t("ty-le-dung-han"));
+    assert_eq!(t("da-tra"), 3.0);
+    let other = |k: &str| num(&h, &format!("ho-so-co-quan.khac.{k}"));
+    assert_eq!((other("tiep-nhan"), other("da-giai-quyet"), other("dung-han"), other("da-tra")), (2.0, 1.0, 1.0, 1.0));
+    assert_eq!(num(&h, "ho-so-thu-tuc.~Thủ tục của nguồn cũ.tiep-nhan"), 2.0);
     assert_eq!(t("dang-qua-han"), 1.0, "D2: due 5 March, still open on 31 March; D3 not due yet; D5 refused");
     assert_eq!(num(&h, &format!("ho-so-thu-tuc.{}.tiep-nhan", p2.id)), 3.0);
     // April: D2 is resolved, late.
