@@ -66,3 +66,5 @@ CREATE INDEX report_dossiers_received ON dossiers (center, received_at, procedur
 CREATE INDEX report_dossiers_done ON dossiers (center, done_at, due_at, received_at, procedure_id);
 CREATE INDEX report_dossiers_open ON dossiers (center, due_at, received_at, status, procedure_id) WHERE done_at IS NULL;
 CREATE INDEX report_dossiers_returned ON dossiers (center, coalesce(returned_at, done_at), procedure_id) WHERE status = 10;
+-- The few dossiers whose source gave no procedure id (counted by name).
+CREATE INDEX report_dossiers_unnamed ON dossiers (center, received_at) WHERE procedure_id IS NULL;
