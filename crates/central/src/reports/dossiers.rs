@@ -104,7 +104,8 @@ fn group_into(
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(args)?;
     // By procedure id, and by name for a dossier without one: (a, b).
-    let (mut by_id, mut by_name): (HashMap<String, (i64, i64)>, HashMap<String, (i64, i64)>) = Default::default();
+    let mut by_id: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut by_name: HashMap<String, (i64, i64)> = HashMap::new();
     while let Some(r) = rows.next()? {
         let (a, b): (i64, i64) = (r.get(2)?, r.get::<_, Option<i64>>(3)?.unwrap_or(0));
         let (sums, key) = match r.get_ref(0)?.as_str_or_null().map_err(rusqlite::Error::from)? {
