@@ -110,16 +110,7 @@ pub async fn call_number(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CallNumberRequest>,
 ) -> Result<Response, AppError> {
-    let reason = req.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "give a reason (1 to 200 characters) for calling out of order",
-            "Cần ghi lý do (1 đến 200 ký tự) khi gọi số không theo thứ tự",
-        ));
-    }
-    if req.number.trim().is_empty() || req.number.len() > 20 {
-        return Err(AppError::invalid("number must be 1 to 20 characters, e.g. B012", "Số thứ tự phải có từ 1 đến 20 ký tự, ví dụ B012"));
-    }
+    let reason = crate::writer::validate_call_number(&req)?;
     let cat = officer.catalog(&state)?;
     let cmd = Command::CallNumber { cat: cat.clone(), counter_id: id, number: req.number, reason, actor: officer.actor };
     match state.writer.run(cmd).await? {
@@ -195,6 +186,7 @@ pub async fn transfer(
     Path(token): Path<String>,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<TicketResponse>, AppError> {
+    crate::writer::validate_transfer(&req)?;
     let cat = officer.catalog(&state)?;
     match state.writer.run(Command::Transfer { cat: cat.clone(), token, req, actor: officer.actor }).await? {
         Outcome::Transferred { row, from_service, from_counter } => {
