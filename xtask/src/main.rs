@@ -6,6 +6,9 @@
 //!     cargo xtask setup      only install what is missing (Debian packages, CUPS queue, tauri-driver)
 //!     cargo xtask loadtest   release build, then N simulated kiosks against the server on loopback
 //!     cargo xtask server     only the demo central server (no window needed)
+//!     cargo xtask fuzz       every cargo-fuzz target, 10 M executions each (nightly; see fuzz.rs)
+
+mod fuzz;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -49,8 +52,9 @@ fn main() -> ExitCode {
         Some("screens") => screens(),
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | fuzz [--runs N] [TARGET…]"
                 .into())
         }
     };
