@@ -12,6 +12,12 @@
    BENCH_DETAIL=N prints each process's N largest kinds of mapping (libraries,
    heap, anonymous memory, fonts, shared memory) by PSS.
 3. Release binary size.
+
+`--animation`: instead, animation smoothness on the kiosk's own pages with
+WebKit compositing off (the default) and on (MOTCUA_WEBKIT_ACCELERATION=1):
+requestAnimationFrame callbacks and CPU time of the app and its WebKit
+processes during the printing screen's progress bar, the loading spinner and
+a transform animation of a whole screen.
 """
 
 import base64
@@ -385,7 +391,124 @@ def chromium_memory(tmp, central_url):
     return mem
 
 
+# Runs in the page: mounts one of the kiosk's own screens in #screen, counts
+# requestAnimationFrame callbacks for `ms` and returns the frame intervals.
+ANIMATION_JS = """
+const [scene, ms, done] = arguments;
+import(new URL("js/screens/common.js", location.href).href).then((common) => {
+  const screen = document.getElementById("screen");
+  let stop = () => {};
+  if (scene === "printing") {
+    screen.replaceChildren(common.printingScreen());
+  } else if (scene === "spinner") {
+    screen.replaceChildren(common.loading());
+  } else {
+    const anim = screen.animate([{ transform: "translateX(0)" }, { transform: "translateX(-25%)" }],
+                                { duration: 1000, iterations: Infinity, direction: "alternate", easing: "ease-in-out" });
+    stop = () => anim.cancel();
+  }
+  const times = [];
+  const t0 = performance.now();
+  function frame(t) {
+    times.push(t);
+    if (t - t0 < ms) requestAnimationFrame(frame);
+    else { stop(); done(times.slice(1).map((x, i) => x - times[i])); }
+  }
+  requestAnimationFrame(frame);
+});
+"""
+
+SCENES = [
+    ("printing", "printing screen: progress bar (0.4 s width transitions at 0.05 s and 0.7 s), first 1.5 s", 1500),
+    ("spinner", "loading spinner (CSS rotate, infinite)", 3000),
+    ("slide", "the home screen sliding (Web Animations transform, whole screen)", 3000),
+]
+
+
+def cpu_ticks(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
+
+
+def frame_stats(runs, wall_ms):
+    """Over the runs of one scene: median fps, intervals over 25 ms (a 60 Hz
+    frame and a half), frames missed on a 60 Hz clock out of those expected,
+    worst interval, CPU time of the app and its WebKit processes (share of one
+    core over the run)."""
+    period = 1000 / 60
+    fps = statistics.median(len(i) / (wall_ms / 1000) for i, _ in runs)
+    long = sum(sum(1 for x in i if x > 25) for i, _ in runs)
+    missed = sum(sum(max(0, round(x / period) - 1) for x in i) for i, _ in runs)
+    expected = len(runs) * round(wall_ms / period)
+    worst = max(max(i) for i, _ in runs)
+    cpu = statistics.mean(c for _, c in runs)
+    return (f"{fps:4.0f} fps, {long:3d} intervals > 25 ms, {missed:3d}/{expected} frames missed, "
+            f"worst {worst:3.0f} ms, CPU {100 * cpu:3.0f}% of a core")
+
+
+def animation(config, tmp, accelerate):
+    env = dict(os.environ)
+    if accelerate:
+        env["MOTCUA_WEBKIT_ACCELERATION"] = "1"
+    port, native = free_port(), free_port()
+    log = open(os.path.join(tmp, f"tauri-driver-anim-{accelerate}.log"), "w")
+    drv = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
+                           stdout=log, stderr=log, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            http("GET", base + "/status")
+            break
+        except Exception:
+            time.sleep(0.1)
+    d = WebDriver(base, {"tauri:options": {"application": KIOSK, "args": ["--config", config, "--windowed"]}})
+    out = []
+    try:
+        d.wait("body[data-ready='1']")
+        time.sleep(2)
+        pids = tree(find_pid(os.path.basename(KIOSK), drv.pid))
+        hz = os.sysconf("SC_CLK_TCK")
+        for scene, _label, ms in SCENES:
+            runs = []
+            for _ in range(RUNS):
+                before, t0 = cpu_ticks(pids), time.monotonic()
+                intervals = d.cmd("POST", "/execute/async", {"script": ANIMATION_JS, "args": [scene, ms]})
+                runs.append((intervals, (cpu_ticks(pids) - before) / hz / (time.monotonic() - t0)))
+                d.js("document.querySelector('[data-testid=nav-home]').click()")
+                time.sleep(0.5)
+            out.append(frame_stats(runs, ms))
+    finally:
+        d.end()
+        kill_group(drv)
+    return out
+
+
+def main_animation():
+    tmp = tempfile.mkdtemp(prefix="motcua-bench-")
+    central, url = start_central(tmp)
+    try:
+        config = write_config(tmp, url)
+        results = {accelerate: animation(config, tmp, accelerate) for accelerate in (False, True)}
+    finally:
+        kill_group(central)
+    print(f"binary: {KIOSK}; {RUNS} runs of each scene, 1280x1000 window on Xvfb (no GPU: compositing draws with Mesa llvmpipe)")
+    for i, (scene, label, ms) in enumerate(SCENES):
+        print(f"{scene}: {label}, {ms / 1000:g} s")
+        print(f"    compositing off (default):                     {results[False][i]}")
+        print(f"    compositing on (MOTCUA_WEBKIT_ACCELERATION=1): {results[True][i]}")
+
+
 def main():
+    if "--animation" in sys.argv[1:]:
+        main_animation()
+        return
     tmp = tempfile.mkdtemp(prefix="motcua-bench-")
     central, url = start_central(tmp)
     try:
