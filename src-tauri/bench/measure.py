@@ -7,7 +7,17 @@
    and network processes), RSS and PSS sums; the same ui/ pages in Debian's
    `chromium --kiosk` (served over HTTP, stub backend with the demo catalog
    and a real ticket), driven through the same flow with chromedriver.
+   Also the distinct physical pages of each tree (root: /proc/PID/pagemap),
+   which other processes on the machine cannot lower the way they lower PSS;
+   BENCH_DETAIL=N prints each process's N largest kinds of mapping (libraries,
+   heap, anonymous memory, fonts, shared memory) by PSS.
 3. Release binary size.
+
+`--animation`: instead, animation smoothness on the kiosk's own pages with
+WebKit compositing off (the default) and on (MOTCUA_WEBKIT_ACCELERATION=1):
+requestAnimationFrame callbacks and CPU time of the app and its WebKit
+processes during the printing screen's progress bar, the loading spinner and
+a transform animation of a whole screen.
 """
 
 import base64
@@ -17,6 +27,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -28,6 +39,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KIOSK = os.environ.get("KIOSK_BIN", os.path.join(ROOT, "target-app/release/motcua-kiosk"))
 CENTRAL = os.environ.get("CENTRAL_BIN", os.path.join(ROOT, "target-app/release/motcua-central"))
 RUNS = int(os.environ.get("RUNS", "5"))
+DETAIL = int(os.environ.get("BENCH_DETAIL", "0"))
 
 
 def free_port():
@@ -127,6 +139,111 @@ def mem_kb(pid):
     return rss, pss
 
 
+def mapping_kind(name):
+    """What a smaps mapping is, coarse enough to sum: heap, anon, a library, fonts, GPU, shared memory."""
+    if name == "[heap]":
+        return "heap (brk)"
+    if name == "":
+        return "anon (malloc arenas, JS heap, JIT, bitmaps)"
+    if name.startswith("["):
+        return name
+    base = os.path.basename(name.split(" (deleted)")[0])
+    if name.startswith("/dev/dri") or name.startswith("/dev/nvidia"):
+        return "GPU device"
+    if name.startswith("/memfd:") or name.startswith("/dev/shm") or name.startswith("/SYSV"):
+        return "shared memory (" + base.split(":")[0].split(".")[0] + ")"
+    if base.endswith((".ttf", ".otf", ".ttc", ".pfb")):
+        return "fonts"
+    if name.startswith("/usr/share/fonts") or "fontconfig" in name:
+        return "fonts"
+    if ".so" in base:
+        return base.split(".so")[0] + ".so"
+    return base
+
+
+def smaps_pss(pid):
+    """PSS in KiB of one process grouped by mapping_kind."""
+    out, name = {}, ""
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                head = line.split(None, 1)[0]
+                if "-" in head and not head.endswith(":"):
+                    parts = line.split(None, 5)
+                    name = parts[5].strip() if len(parts) > 5 else ""
+                elif head == "Pss:":
+                    kind = mapping_kind(name)
+                    out[kind] = out.get(kind, 0) + int(line.split()[1])
+    except OSError:
+        pass
+    return out
+
+
+def resident_ranges(pid):
+    """(start, end) of each mapping of `pid` with resident pages."""
+    out, cur = [], None
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                head = line.split(None, 1)[0]
+                if "-" in head and not head.endswith(":"):
+                    a, b = head.split("-")
+                    cur = (int(a, 16), int(b, 16))
+                elif head == "Rss:" and cur and int(line.split()[1]) > 0:
+                    out.append(cur)
+    except OSError:
+        pass
+    return out
+
+
+def distinct_kib(pids):
+    """KiB of distinct physical pages mapped by `pids`: their summed PSS if no
+    process outside them shared a page (other browsers on the machine, for
+    instance, lower plain PSS). Needs root for the page frame numbers; None
+    without."""
+    frames = set()
+    chunk = 1 << 16
+    zero = bytes(8 * chunk)
+    for pid in pids:
+        try:
+            pagemap = open(f"/proc/{pid}/pagemap", "rb")
+        except OSError:
+            continue
+        with pagemap:
+            for start, end in resident_ranges(pid):
+                page = start // 4096
+                last = end // 4096
+                while page < last:
+                    n = min(chunk, last - page)
+                    try:
+                        pagemap.seek(page * 8)
+                        data = pagemap.read(n * 8)
+                    except OSError:
+                        break
+                    page += n
+                    if data == zero[: len(data)]:
+                        continue
+                    for (entry,) in struct.iter_unpack("<Q", data):
+                        if entry >> 63:
+                            pfn = entry & ((1 << 55) - 1)
+                            if pfn == 0:
+                                return None
+                            frames.add(pfn)
+    return len(frames) * 4
+
+
+def print_detail(rows, top):
+    """BENCH_DETAIL=N: the N largest mapping kinds of each process, then of the tree."""
+    total = {}
+    for p, name, _rss, _pss, kinds in rows:
+        for k, v in kinds.items():
+            total[k] = total.get(k, 0) + v
+        biggest = sorted(kinds.items(), key=lambda kv: -kv[1])[:top]
+        print(f"      {p} {name}: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in biggest))
+    biggest = sorted(total.items(), key=lambda kv: -kv[1])[:top]
+    print("      tree: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in biggest))
+
+
 def comm(pid):
     try:
         with open(f"/proc/{pid}/comm") as f:
@@ -137,8 +254,8 @@ def comm(pid):
 
 def measure_tree(root):
     pids = tree(root)
-    rows = [(p, comm(p), *mem_kb(p)) for p in pids]
-    return sum(r[2] for r in rows), sum(r[3] for r in rows), rows
+    rows = [(p, comm(p), *mem_kb(p), smaps_pss(p) if DETAIL else {}) for p in pids]
+    return sum(r[2] for r in rows), sum(r[3] for r in rows), distinct_kib(pids), rows
 
 
 def find_pid(exe_name, under):
@@ -214,7 +331,7 @@ def tauri_memory(config, tmp):
     try:
         ticket_flow(d)
         pid = find_pid(os.path.basename(KIOSK), drv.pid)
-        rss, pss, rows = measure_tree(pid)
+        mem = measure_tree(pid)
         # A real ticket for the Chromium stub, so both show the same pages.
         d.js("window.__bench = null; window.__TAURI__.core.invoke('take_ticket', {service_id: 'vp-dat-dai-tai-nguyen', priority: null}).then(v => window.__bench = v)")
         for _ in range(100):
@@ -227,7 +344,7 @@ def tauri_memory(config, tmp):
     finally:
         d.end()
         kill_group(drv)
-    return rss, pss, rows
+    return mem
 
 
 def chromium_memory(tmp, central_url):
@@ -266,22 +383,139 @@ def chromium_memory(tmp, central_url):
             if comm(p) in ("chromium", "chrome"):
                 root = p
                 break
-        rss, pss, rows = measure_tree(root)
+        mem = measure_tree(root)
     finally:
         d.end()
         kill_group(drv)
         kill_group(web)
-    return rss, pss, rows
+    return mem
+
+
+# Runs in the page: mounts one of the kiosk's own screens in #screen, counts
+# requestAnimationFrame callbacks for `ms` and returns the frame intervals.
+ANIMATION_JS = """
+const [scene, ms, done] = arguments;
+import(new URL("js/screens/common.js", location.href).href).then((common) => {
+  const screen = document.getElementById("screen");
+  let stop = () => {};
+  if (scene === "printing") {
+    screen.replaceChildren(common.printingScreen());
+  } else if (scene === "spinner") {
+    screen.replaceChildren(common.loading());
+  } else {
+    const anim = screen.animate([{ transform: "translateX(0)" }, { transform: "translateX(-25%)" }],
+                                { duration: 1000, iterations: Infinity, direction: "alternate", easing: "ease-in-out" });
+    stop = () => anim.cancel();
+  }
+  const times = [];
+  const t0 = performance.now();
+  function frame(t) {
+    times.push(t);
+    if (t - t0 < ms) requestAnimationFrame(frame);
+    else { stop(); done(times.slice(1).map((x, i) => x - times[i])); }
+  }
+  requestAnimationFrame(frame);
+});
+"""
+
+SCENES = [
+    ("printing", "printing screen: progress bar (0.4 s width transitions at 0.05 s and 0.7 s), first 1.5 s", 1500),
+    ("spinner", "loading spinner (CSS rotate, infinite)", 3000),
+    ("slide", "the home screen sliding (Web Animations transform, whole screen)", 3000),
+]
+
+
+def cpu_ticks(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
+
+
+def frame_stats(runs, wall_ms):
+    """Over the runs of one scene: median fps, intervals over 25 ms (a 60 Hz
+    frame and a half), frames missed on a 60 Hz clock out of those expected,
+    worst interval, CPU time of the app and its WebKit processes (share of one
+    core over the run)."""
+    period = 1000 / 60
+    fps = statistics.median(len(i) / (wall_ms / 1000) for i, _ in runs)
+    long = sum(sum(1 for x in i if x > 25) for i, _ in runs)
+    missed = sum(sum(max(0, round(x / period) - 1) for x in i) for i, _ in runs)
+    expected = len(runs) * round(wall_ms / period)
+    worst = max(max(i) for i, _ in runs)
+    cpu = statistics.mean(c for _, c in runs)
+    return (f"{fps:4.0f} fps, {long:3d} intervals > 25 ms, {missed:3d}/{expected} frames missed, "
+            f"worst {worst:3.0f} ms, CPU {100 * cpu:3.0f}% of a core")
+
+
+def animation(config, tmp, accelerate):
+    env = dict(os.environ)
+    if accelerate:
+        env["MOTCUA_WEBKIT_ACCELERATION"] = "1"
+    port, native = free_port(), free_port()
+    log = open(os.path.join(tmp, f"tauri-driver-anim-{accelerate}.log"), "w")
+    drv = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
+                           stdout=log, stderr=log, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            http("GET", base + "/status")
+            break
+        except Exception:
+            time.sleep(0.1)
+    d = WebDriver(base, {"tauri:options": {"application": KIOSK, "args": ["--config", config, "--windowed"]}})
+    out = []
+    try:
+        d.wait("body[data-ready='1']")
+        time.sleep(2)
+        pids = tree(find_pid(os.path.basename(KIOSK), drv.pid))
+        hz = os.sysconf("SC_CLK_TCK")
+        for scene, _label, ms in SCENES:
+            runs = []
+            for _ in range(RUNS):
+                before, t0 = cpu_ticks(pids), time.monotonic()
+                intervals = d.cmd("POST", "/execute/async", {"script": ANIMATION_JS, "args": [scene, ms]})
+                runs.append((intervals, (cpu_ticks(pids) - before) / hz / (time.monotonic() - t0)))
+                d.js("document.querySelector('[data-testid=nav-home]').click()")
+                time.sleep(0.5)
+            out.append(frame_stats(runs, ms))
+    finally:
+        d.end()
+        kill_group(drv)
+    return out
+
+
+def main_animation():
+    tmp = tempfile.mkdtemp(prefix="motcua-bench-")
+    central, url = start_central(tmp)
+    try:
+        config = write_config(tmp, url)
+        results = {accelerate: animation(config, tmp, accelerate) for accelerate in (False, True)}
+    finally:
+        kill_group(central)
+    print(f"binary: {KIOSK}; {RUNS} runs of each scene, 1280x1000 window on Xvfb (no GPU: compositing draws with Mesa llvmpipe)")
+    for i, (scene, label, ms) in enumerate(SCENES):
+        print(f"{scene}: {label}, {ms / 1000:g} s")
+        print(f"    compositing off (default):                     {results[False][i]}")
+        print(f"    compositing on (MOTCUA_WEBKIT_ACCELERATION=1): {results[True][i]}")
 
 
 def main():
+    if "--animation" in sys.argv[1:]:
+        main_animation()
+        return
     tmp = tempfile.mkdtemp(prefix="motcua-bench-")
     central, url = start_central(tmp)
     try:
         config = write_config(tmp, url)
         times, inner = cold_start(config)
-        t_rss, t_pss, t_rows = tauri_memory(config, tmp)
-        c_rss, c_pss, c_rows = chromium_memory(tmp, url)
+        t_rss, t_pss, t_own, t_rows = tauri_memory(config, tmp)
+        c_rss, c_pss, c_own, c_rows = chromium_memory(tmp, url)
     finally:
         kill_group(central)
     size = os.path.getsize(KIOSK)
@@ -289,12 +523,19 @@ def main():
     print(f"cold start to interactive home (spawn → ui_ready), {RUNS} runs: median {statistics.median(times):.0f} ms, "
           f"min {min(times):.0f}, max {max(times):.0f} (in-process clock: median {statistics.median(inner)} ms)")
     print(f"memory after a ticket flow, motcua-kiosk + WebKit: RSS sum {t_rss / 1024:.0f} MiB, PSS sum {t_pss / 1024:.0f} MiB")
-    for p, name, rss, pss in t_rows:
+    for p, name, rss, pss, _ in t_rows:
         print(f"    {p:>7} {name:<20} RSS {rss / 1024:6.0f} MiB  PSS {pss / 1024:6.0f} MiB")
+    if DETAIL:
+        print_detail(t_rows, DETAIL)
     print(f"memory after the same flow, chromium --kiosk: RSS sum {c_rss / 1024:.0f} MiB, PSS sum {c_pss / 1024:.0f} MiB")
-    for p, name, rss, pss in c_rows:
+    for p, name, rss, pss, _ in c_rows:
         print(f"    {p:>7} {name:<20} RSS {rss / 1024:6.0f} MiB  PSS {pss / 1024:6.0f} MiB")
+    if DETAIL:
+        print_detail(c_rows, DETAIL)
     print(f"ratio kiosk/chromium: RSS {t_rss / c_rss:.2f}, PSS {t_pss / c_pss:.2f}")
+    if t_own and c_own:
+        print(f"distinct pages of each tree (its PSS if nothing else shared its pages): kiosk {t_own / 1024:.0f} MiB, "
+              f"chromium {c_own / 1024:.0f} MiB, ratio {t_own / c_own:.2f}")
     print(f"release binary size: {size / 1e6:.1f} MB ({size} bytes)")
     print(f"work folder (Chromium screenshot, ticket.json): {tmp}")
 

@@ -42,6 +42,10 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 /// Runs the kiosk; returns the process exit code.
 pub fn run() -> u8 {
     let started = Instant::now();
+    // First: GTK and WebKit read these when they start, and threads start soon.
+    let accelerate = shell::acceleration_requested();
+    #[cfg(target_os = "linux")]
+    shell::prepare_webkit_environment(accelerate);
     let (args, unknown) = match Args::parse(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(e) => {
@@ -120,7 +124,7 @@ pub fn run() -> u8 {
             app.manage(Shell::new(fullscreen, started));
             let _window = shell::open_window(app, fullscreen, size)?;
             #[cfg(target_os = "linux")]
-            shell::tune_webkit(&_window);
+            shell::tune_webkit(&_window, accelerate);
             Ok(())
         })
         .run(tauri::generate_context!());

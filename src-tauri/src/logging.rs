@@ -2,11 +2,16 @@
 
 use std::path::Path;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, fmt};
+
+/// Lines waiting for the writer thread. The default (128,000) preallocates a
+/// 4 MiB queue that a kiosk logging a few lines a minute never fills; past the
+/// limit lines are dropped rather than blocking the UI, as before.
+const BUFFERED_LINES: usize = 1024;
 
 /// Starts logging into `dir/kiosk.YYYY-MM-DD.log`; keep the guard alive.
 pub fn init(dir: &Path) -> Result<WorkerGuard, String> {
@@ -18,7 +23,7 @@ pub fn init(dir: &Path) -> Result<WorkerGuard, String> {
         .max_log_files(14)
         .build(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let (writer, guard) = NonBlockingBuilder::default().buffered_lines_limit(BUFFERED_LINES).finish(appender);
     let filter = match EnvFilter::try_from_env("MOTCUA_LOG") {
         Ok(f) => f,
         Err(e) => {

@@ -81,13 +81,48 @@ pub fn open_window<R: Runtime, M: Manager<R>>(manager: &M, fullscreen: bool, siz
         .build()
 }
 
+/// Whether `MOTCUA_WEBKIT_ACCELERATION=1` asks for WebKit's default,
+/// composited rendering instead of the kiosk's software rendering.
+pub fn acceleration_requested() -> bool {
+    std::env::var_os("MOTCUA_WEBKIT_ACCELERATION").is_some_and(|v| v == "1")
+}
+
+/// Environment GTK and WebKit read once at start (the web and network
+/// processes inherit it). Measured with `src-tauri/bench/measure.sh`:
+/// - without compositing nothing draws with GL, yet GTK probes GLX and WebKit
+///   sets up its DMA-BUF renderer in the app and web processes: ~10 MiB PSS;
+/// - the pages run little script (a screen change takes the same ~25 ms with
+///   the interpreter alone) and JIT compilers cost ~7 MiB in the web process,
+///   besides being attack surface on a public machine.
+pub fn webkit_environment(accelerate: bool) -> &'static [(&'static str, &'static str)] {
+    const SOFTWARE: &[(&str, &str)] = &[("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("GDK_GL", "disable"), ("JSC_useJIT", "false")];
+    const ACCELERATED: &[(&str, &str)] = &[("JSC_useJIT", "false")];
+    if accelerate { ACCELERATED } else { SOFTWARE }
+}
+
+/// The variables of [`webkit_environment`] not already set: an operator's
+/// own value (say `JSC_useJIT=true`) wins.
+pub fn missing_environment(accelerate: bool, current: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(&'static str, &'static str)> {
+    webkit_environment(accelerate).iter().copied().filter(|(key, _)| current(key).is_none()).collect()
+}
+
+/// Sets the missing [`webkit_environment`]. Call first in `run`, before any
+/// thread starts (logging, the engine and GTK all start threads).
+#[cfg(target_os = "linux")]
+pub fn prepare_webkit_environment(accelerate: bool) {
+    for (key, value) in missing_environment(accelerate, |k| std::env::var_os(k)) {
+        // SAFETY: `run` calls this before it starts any thread, so nothing
+        // reads or writes the environment concurrently.
+        unsafe { std::env::set_var(key, value) };
+    }
+}
+
 /// Trims WebKitGTK for a kiosk: no accelerated compositing (the UI is static
 /// pages; compositing layers cost ~100 MiB in the web process under software
-/// rendering) and the document-viewer cache model. `MOTCUA_WEBKIT_ACCELERATION=1`
-/// keeps WebKit's default acceleration.
+/// rendering) and the document-viewer cache model. With `accelerate`
+/// (`MOTCUA_WEBKIT_ACCELERATION=1`) WebKit keeps its default acceleration.
 #[cfg(target_os = "linux")]
-pub fn tune_webkit(window: &tauri::WebviewWindow<tauri::Wry>) {
-    let accelerate = std::env::var_os("MOTCUA_WEBKIT_ACCELERATION").is_some_and(|v| v == "1");
+pub fn tune_webkit(window: &tauri::WebviewWindow<tauri::Wry>, accelerate: bool) {
     let result = window.with_webview(move |platform| {
         use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
         let view = platform.inner();
@@ -137,6 +172,22 @@ mod tests {
         assert!(!navigation_allowed(&url("http://127.0.0.1:8080/api/v1/health")));
         assert!(!navigation_allowed(&url("file:///etc/passwd")));
         assert!(!navigation_allowed(&url("tauri://evil.example/")));
+    }
+
+    #[test]
+    fn software_rendering_turns_gl_probing_and_the_jit_off() {
+        let keys: Vec<&str> = webkit_environment(false).iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["WEBKIT_DISABLE_DMABUF_RENDERER", "GDK_GL", "JSC_useJIT"]);
+        // Compositing needs GL; only the JIT stays off.
+        assert_eq!(webkit_environment(true), [("JSC_useJIT", "false")]);
+    }
+
+    #[test]
+    fn an_operators_own_environment_wins() {
+        let set = |k: &str| (k == "JSC_useJIT").then(|| "true".into());
+        assert_eq!(missing_environment(false, set), [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("GDK_GL", "disable")]);
+        assert!(missing_environment(true, set).is_empty());
+        assert_eq!(missing_environment(false, |_| None).len(), 3);
     }
 
     #[test]

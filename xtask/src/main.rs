@@ -7,6 +7,9 @@
 //!     cargo xtask loadtest   release build, then N simulated kiosks against the server on loopback
 //!     cargo xtask server     only the demo central server (no window needed)
 //!     cargo xtask chaos      2,000 taps from 4 kiosks through network faults and server kills (tests/src/chaos.rs)
+//!     cargo xtask fuzz       every cargo-fuzz target, 10 M executions each (nightly; see fuzz.rs)
+
+mod fuzz;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -60,8 +63,9 @@ fn main() -> ExitCode {
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
         Some("chaos") => chaos(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | chaos"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | chaos | fuzz [--runs N | --seconds S] [--jobs J] [--minimize] [TARGET…]"
                 .into())
         }
     };

@@ -166,6 +166,9 @@ pub enum Block {
 pub struct Layout {
     /// The blocks, top to bottom.
     pub blocks: Vec<Block>,
+    /// The most lines any one text of the slip takes; a text wrapped to more
+    /// is cut short with "…". `None`: no limit.
+    pub max_lines: Option<usize>,
 }
 
 impl Layout {

@@ -133,7 +133,12 @@ impl Renderer {
 
     /// The slip as a 1-bit raster, as wide as the paper's printable width.
     pub fn raster(&self, layout: &Layout, paper: Paper) -> Result<Raster, ReceiptError> {
-        Ok(raster::draw(&self.fonts, &self.typeset(layout, paper)?))
+        Ok(self.draw(&self.typeset(layout, paper)?))
+    }
+
+    /// The 1-bit raster of a page already typeset, as wide as its paper.
+    pub fn draw(&self, page: &Page) -> Raster {
+        raster::draw(&self.fonts, page)
     }
 
     /// The slip as ESC/POS bytes (raster, feed, partial cut).

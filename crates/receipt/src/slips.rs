@@ -149,22 +149,38 @@ fn header(l: &mut Layout, center: &str, logo: Option<&Bitmap>) {
     l.text(center.to_uppercase(), TextSize::Normal, Weight::Bold, Align::Center);
 }
 
+/// The most lines a text takes on a ticket: a name however long (the
+/// catalog does not limit them) never makes the ticket run long.
+pub const TICKET_MAX_LINES: usize = 3;
+
+/// A catalog name as one line: line breaks, tabs and control characters in
+/// it print as single spaces, not as blank lines.
+fn one_line(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 /// The queue ticket, kept short: thousands print every day. The number
-/// stays large; the fields sit beside the QR instead of above it.
+/// stays large; the fields sit beside the QR instead of above it. Every
+/// name is one line of text, at most [`TICKET_MAX_LINES`] lines once wrapped.
 pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     let s = |label: Label| label.text(lang);
-    let mut l = Layout::new();
+    let mut l = Layout { max_lines: Some(TICKET_MAX_LINES), ..Layout::new() };
     if let Some(logo) = &t.logo {
         l.push(Block::Image(logo.clone())).space(6);
     }
-    l.push(Block::FitLine(TextBlock { text: t.center_name.clone(), size: TextSize::Fine, weight: Weight::Regular, align: Align::Center }));
+    l.push(Block::FitLine(TextBlock {
+        text: one_line(&t.center_name),
+        size: TextSize::Fine,
+        weight: Weight::Regular,
+        align: Align::Center,
+    }));
     l.space(4);
     l.text(s(Label::YourNumber), TextSize::Fine, Weight::Regular, Align::Center).space(4);
     l.push(Block::BigNumber(t.number.clone())).space(8);
-    l.text(t.service_name.clone(), TextSize::Large, Weight::Bold, Align::Center);
+    l.text(one_line(&t.service_name), TextSize::Large, Weight::Bold, Align::Center);
     if let Some(category) = &t.priority {
         l.space(4).push(Block::Notice {
-            title: format!("{}: {}", s(Label::Priority).to_uppercase(), category),
+            title: format!("{}: {}", s(Label::Priority).to_uppercase(), one_line(category)),
             detail: None,
             style: NoticeStyle::Framed,
         });
@@ -181,12 +197,17 @@ pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     let ahead = t.people_ahead.map_or_else(|| s(Label::Unknown).to_owned(), |n| people(n, lang));
     let wait = t.estimated_wait_minutes.map_or_else(|| s(Label::Unknown).to_owned(), |m| wait_in_words(m, lang));
     let field = |label: Label, value: String| Block::CompactField { label: s(label).to_owned(), value };
-    let beside = vec![
-        field(Label::CounterArea, t.counter_area.clone()),
-        field(Label::PeopleAhead, ahead),
-        field(Label::EstimatedWait, wait),
-        field(Label::IssuedAt, format_time(t.issued_at)),
-    ];
+    // A counter area left blank in the catalog: no label with nothing after it.
+    let area = one_line(&t.counter_area);
+    let beside = [
+        (!area.is_empty()).then(|| field(Label::CounterArea, area)),
+        Some(field(Label::PeopleAhead, ahead)),
+        Some(field(Label::EstimatedWait, wait)),
+        Some(field(Label::IssuedAt, format_time(t.issued_at))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let note = |label: Label, weight: Weight| {
         Block::Text(TextBlock { text: s(label).to_owned(), size: TextSize::Fine, weight, align: Align::Center })
     };

@@ -76,6 +76,24 @@ pub fn wrap_balanced(text: &str, max_width: f32, width: impl Fn(&str) -> f32) ->
     wrap(text, hi, &width)
 }
 
+/// At most `max` of `lines` (at least one): the last line kept ends in "…",
+/// shortened until it fits `max_width` again.
+pub fn clip_lines(mut lines: Vec<String>, max: Option<usize>, max_width: f32, width: impl Fn(&str) -> f32) -> Vec<String> {
+    let Some(max) = max.map(|m| m.max(1)).filter(|m| lines.len() > *m) else { return lines };
+    lines.truncate(max);
+    if let Some(last) = lines.last_mut() {
+        loop {
+            let clipped = format!("{}…", last.trim_end());
+            if last.is_empty() || width(&clipped) <= max_width {
+                *last = clipped;
+                break;
+            }
+            last.pop();
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +125,17 @@ mod tests {
     fn balanced_wrap_avoids_an_orphan_word() {
         let lines = wrap_balanced("Quét mã QR để theo dõi lượt của bạn", 32.0, chars);
         assert_eq!(lines, ["Quét mã QR để theo", "dõi lượt của bạn"]);
+    }
+
+    #[test]
+    fn clipped_lines_end_in_an_ellipsis_that_fits() {
+        let lines = wrap("một hai ba bốn năm sáu bảy tám chín mười", 8.0, chars);
+        assert_eq!(lines.len(), 6);
+        assert_eq!(clip_lines(lines.clone(), Some(2), 8.0, chars), ["một hai", "ba bốn…"]);
+        assert_eq!(clip_lines(lines.clone(), Some(6), 8.0, chars), lines);
+        assert_eq!(clip_lines(lines.clone(), None, 8.0, chars), lines);
+        let full = wrap("bảy tám chín", 7.0, chars);
+        assert_eq!(clip_lines(full, Some(1), 7.0, chars), ["bảy tá…"]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::metrics::Metrics;
 use crate::sources::record::{Context, Problem, Unknown, cells_of_json, map_row};
 use crate::state::SharedState;
-use crate::writer::{Command, Outcome, SourceKind};
+use crate::writer::{Command, DossierRecord, Outcome, SourceKind};
 
 /// Largest batch body: 1,000 dossiers of up to 4 KiB each.
 pub const MAX_BATCH_BODY: usize = 4 * 1024 * 1024;
@@ -26,6 +26,57 @@ fn invalid_body(detail: &str) -> AppError {
         format!("the body must be JSON {{\"dossiers\": [...]}}: {detail}; nothing was stored"),
         format!("Dữ liệu phải là JSON {{\"dossiers\": [...]}}: {detail}; chưa hồ sơ nào được lưu"),
     )
+}
+
+/// A batch body read and mapped item by item, before anything is written.
+#[derive(Debug)]
+pub struct MappedBatch {
+    /// Per item, in request order: its record's index in `records`, or why it was rejected.
+    pub results: Vec<Result<usize, BatchItemResult>>,
+    /// The items that mapped to a record, in request order.
+    pub records: Vec<DossierRecord>,
+    /// Per item, the dossier code it gave (normalised when it parsed).
+    pub codes: Vec<Option<String>>,
+}
+
+/// Reads a batch body (pure: no database): refuses the whole body when it is
+/// not JSON with a `dossiers` array of at most 1,000 items, else maps each
+/// item on its own.
+pub fn map_batch(body: &[u8], ctx: &Context<'_>) -> Result<MappedBatch, AppError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| invalid_body(&format!("not JSON ({e})")))?;
+    let items = value.get("dossiers").and_then(Value::as_array).ok_or_else(|| invalid_body("no \"dossiers\" array"))?;
+    if items.len() > MAX_BATCH_DOSSIERS {
+        return Err(AppError::msg(
+            ErrorCode::BatchTooLarge,
+            format!("a batch holds at most {MAX_BATCH_DOSSIERS} dossiers, this one {}; nothing was stored", items.len()),
+            format!("Mỗi lần gửi tối đa {MAX_BATCH_DOSSIERS} hồ sơ, lần này {}; chưa hồ sơ nào được lưu", items.len()),
+        ));
+    }
+    let mut results: Vec<Result<usize, BatchItemResult>> = Vec::with_capacity(items.len());
+    let mut records = Vec::new();
+    let mut codes = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(cells) = cells_of_json(item) else {
+            let error = ItemError { code: ErrorCode::InvalidRequest, message: "a dossier must be a JSON object".into() };
+            codes.push(None);
+            results.push(Err(BatchItemResult { code: None, outcome: WriteOutcome::Rejected, error: Some(error) }));
+            continue;
+        };
+        let mapped = map_row(&cells, ctx);
+        codes.push(mapped.code.clone());
+        match mapped.result {
+            Ok(record) => {
+                results.push(Ok(records.len()));
+                records.push(record);
+            }
+            Err(problems) => results.push(Err(BatchItemResult {
+                code: mapped.code,
+                outcome: WriteOutcome::Rejected,
+                error: Some(Problem::item_error(&problems)),
+            })),
+        }
+    }
+    Ok(MappedBatch { results, records, codes })
 }
 
 /// Creates or updates up to 1,000 dossiers of the token's center, in order;
@@ -55,15 +106,6 @@ pub async fn batch(
             invalid_body(&r.body_text())
         }
     })?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| invalid_body(&format!("not JSON ({e})")))?;
-    let items = value.get("dossiers").and_then(Value::as_array).ok_or_else(|| invalid_body("no \"dossiers\" array"))?;
-    if items.len() > MAX_BATCH_DOSSIERS {
-        return Err(AppError::msg(
-            ErrorCode::BatchTooLarge,
-            format!("a batch holds at most {MAX_BATCH_DOSSIERS} dossiers, this one {}; nothing was stored", items.len()),
-            format!("Mỗi lần gửi tối đa {MAX_BATCH_DOSSIERS} hồ sơ, lần này {}; chưa hồ sơ nào được lưu", items.len()),
-        ));
-    }
     let cat = auth.catalog(&state)?;
     let now = state.clock.now();
     let ctx = Context {
@@ -77,31 +119,7 @@ pub async fn batch(
         source: SourceKind::Push,
         actor: &auth.name,
     };
-    // Each item's place: its result already (rejected), or the index of its record.
-    let mut results: Vec<Result<usize, BatchItemResult>> = Vec::with_capacity(items.len());
-    let mut records = Vec::new();
-    let mut codes = Vec::with_capacity(items.len());
-    for item in items {
-        let Some(cells) = cells_of_json(item) else {
-            let error = ItemError { code: ErrorCode::InvalidRequest, message: "a dossier must be a JSON object".into() };
-            codes.push(None);
-            results.push(Err(BatchItemResult { code: None, outcome: WriteOutcome::Rejected, error: Some(error) }));
-            continue;
-        };
-        let mapped = map_row(&cells, &ctx);
-        codes.push(mapped.code.clone());
-        match mapped.result {
-            Ok(record) => {
-                results.push(Ok(records.len()));
-                records.push(record);
-            }
-            Err(problems) => results.push(Err(BatchItemResult {
-                code: mapped.code,
-                outcome: WriteOutcome::Rejected,
-                error: Some(Problem::item_error(&problems)),
-            })),
-        }
-    }
+    let MappedBatch { results, records, codes } = map_batch(&body, &ctx)?;
     let mut written = if records.is_empty() {
         Vec::new()
     } else {

@@ -110,18 +110,7 @@ pub async fn call_number(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CallNumberRequest>,
 ) -> Result<Response, AppError> {
-    use motcua_domain::text::{chars, is_blank};
-    // Measured as sent, as the OpenAPI document's maxLength measures them.
-    if is_blank(&req.reason) || chars(&req.reason) > 200 {
-        return Err(AppError::invalid(
-            "give a reason (1 to 200 characters) for calling out of order",
-            "Cần ghi lý do (1 đến 200 ký tự) khi gọi số không theo thứ tự",
-        ));
-    }
-    if is_blank(&req.number) || chars(&req.number) > 20 {
-        return Err(AppError::invalid("number must be 1 to 20 characters, e.g. B012", "Số thứ tự phải có từ 1 đến 20 ký tự, ví dụ B012"));
-    }
-    let reason = req.reason.trim().to_string();
+    let reason = crate::writer::validate_call_number(&req)?;
     let cat = officer.catalog(&state)?;
     let cmd = Command::CallNumber { cat: cat.clone(), counter_id: id, number: req.number, reason, actor: officer.actor };
     match state.writer.run(cmd).await? {
@@ -197,6 +186,7 @@ pub async fn transfer(
     Path(token): Path<String>,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<TicketResponse>, AppError> {
+    crate::writer::validate_transfer(&req)?;
     let cat = officer.catalog(&state)?;
     match state.writer.run(Command::Transfer { cat: cat.clone(), token, req, actor: officer.actor }).await? {
         Outcome::Transferred { row, from_service, from_counter } => {

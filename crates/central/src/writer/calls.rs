@@ -3,7 +3,7 @@
 //! (what the board shows and the voice says).
 
 use jiff::Timestamp;
-use motcua_domain::staff::TransferRequest;
+use motcua_domain::staff::{CallNumberRequest, TransferRequest};
 use motcua_domain::{ErrorCode, TicketStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -164,6 +164,31 @@ pub(super) fn call_next(
     Ok(Outcome::Called(Some((row, call))))
 }
 
+/// Checks a call out of order without the database: a reason of 1 to 200
+/// characters and a plausible number. Returns the trimmed reason.
+pub fn validate_call_number(req: &CallNumberRequest) -> Result<String, AppError> {
+    use motcua_domain::text::{chars, is_blank};
+    // Measured as sent, as the OpenAPI document's maxLength measures them.
+    if is_blank(&req.reason) || chars(&req.reason) > 200 {
+        return Err(AppError::invalid(
+            "give a reason (1 to 200 characters) for calling out of order",
+            "Cần ghi lý do (1 đến 200 ký tự) khi gọi số không theo thứ tự",
+        ));
+    }
+    if is_blank(&req.number) || chars(&req.number) > 20 {
+        return Err(AppError::invalid("number must be 1 to 20 characters, e.g. B012", "Số thứ tự phải có từ 1 đến 20 ký tự, ví dụ B012"));
+    }
+    Ok(req.reason.trim().to_string())
+}
+
+/// Checks a transfer without the database: it names a service, a counter or both.
+pub fn validate_transfer(req: &TransferRequest) -> Result<(), AppError> {
+    if req.service_id.is_none() && req.counter_id.is_none() {
+        return Err(AppError::invalid("give service_id, counter_id or both", "Cần chọn dịch vụ hoặc quầy để chuyển đến"));
+    }
+    Ok(())
+}
+
 /// Normalises a number typed at the console: trimmed, upper case; `B12` → `B012`.
 pub fn normalise_number(input: &str) -> String {
     let n = input.trim().to_uppercase();
@@ -317,9 +342,7 @@ pub(super) fn transfer(
     if let Some(c) = &req.counter_id {
         counter_of(cat, c)?;
     }
-    if req.service_id.is_none() && req.counter_id.is_none() {
-        return Err(AppError::invalid("give service_id, counter_id or both", "Cần chọn dịch vụ hoặc quầy để chuyển đến"));
-    }
+    validate_transfer(req)?;
     let now_ms = now.as_millisecond();
     let today = local_day(cat, now);
     match row.status {

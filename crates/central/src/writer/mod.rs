@@ -27,7 +27,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-pub use calls::{Actor, normalise_number};
+pub use calls::{Actor, normalise_number, validate_call_number, validate_transfer};
 pub use dossier::{DossierContent, DossierRecord, SourceKind, Ties, validate as validate_dossier};
 pub use issue::validate as validate_issue;
 pub use rating::validate as validate_rating;

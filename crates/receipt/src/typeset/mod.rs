@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::fonts::Fonts;
 use crate::layout::{Align, Bitmap, Block, Layout, NoticeStyle, Rule, Weight};
 use crate::qr::QrMatrix;
-use crate::wrap::{wrap, wrap_balanced};
+use crate::wrap::{clip_lines, wrap, wrap_balanced};
 use crate::{Paper, ReceiptError};
 use metrics::Metrics;
 
@@ -159,7 +159,7 @@ pub fn typeset(fonts: &Fonts, layout: &Layout, paper: Paper) -> Result<Page, Rec
     let m = Metrics::for_paper(paper);
     let width = paper.dots();
     let column = Column { left: m.margin as f32, width: (width - 2 * m.margin) as f32 };
-    let mut t = Typesetter { fonts, m: &m, width, column, items: Vec::new(), y: TOP };
+    let mut t = Typesetter { fonts, m: &m, width, column, max_lines: layout.max_lines, items: Vec::new(), y: TOP };
     for block in &layout.blocks {
         t.block(block)?;
     }
@@ -179,6 +179,7 @@ struct Typesetter<'a> {
     m: &'a Metrics,
     width: u32,
     column: Column,
+    max_lines: Option<usize>,
     items: Vec<Item>,
     y: f32,
 }
@@ -223,6 +224,7 @@ impl Typesetter<'_> {
             Align::Center => wrap_balanced(&text, col.width, measure),
             Align::Left | Align::Right => wrap(&text, col.width, measure),
         };
+        let lines = clip_lines(lines, self.max_lines, col.width, measure);
         for line in lines {
             let w = face.width(&line, size);
             let x = match style.align {

@@ -61,7 +61,7 @@ mod tests {
 
     fn number_line(number: &str, paper: Paper) -> crate::TextLine {
         let renderer = Renderer::new().unwrap();
-        let layout = Layout { blocks: vec![Block::BigNumber(number.to_owned())] };
+        let layout = Layout { blocks: vec![Block::BigNumber(number.to_owned())], max_lines: None };
         let page = renderer.typeset(&layout, paper).unwrap();
         page.lines().next().cloned().unwrap()
     }

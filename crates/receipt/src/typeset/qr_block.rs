@@ -111,7 +111,7 @@ mod tests {
     fn blocks_go_beside_the_code_while_they_fit_its_height_then_under_it() {
         let qr = QrMatrix::encode("https://motcua.example/t/SAMPLE").unwrap();
         let then = (1..=8).map(|i| note(&format!("line {i}"))).collect();
-        let layout = Layout { blocks: vec![Block::QrBeside { qr, beside: vec![note("line 0")], then }] };
+        let layout = Layout { blocks: vec![Block::QrBeside { qr, beside: vec![note("line 0")], then }], max_lines: None };
         let page = Renderer::new().unwrap().typeset(&layout, Paper::Mm80).unwrap();
         let (qr_x, qr_bottom) = page
             .items

@@ -1,0 +1,7 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(violation) = motcua_fuzzing::slip::fuzz(data) {
+        panic!("slip: {violation}");
+    }
+});
