@@ -356,7 +356,18 @@ fn screens() -> Result<()> {
     if from.is_dir() {
         std::fs::remove_dir_all(&from).map_err(|e| format!("cannot empty {}: {e}", from.display()))?;
     }
-    cargo_test_with_display(&["--test", "app_e2e", "--test", "app_fleet", "--test", "staff_pages", "--test", "app_screens"])?;
+    cargo_test_with_display(&[
+        "--test",
+        "app_e2e",
+        "--test",
+        "app_fleet",
+        "--test",
+        "staff_pages",
+        "--test",
+        "app_screens",
+        "--test",
+        "reports_page",
+    ])?;
     let to = root().join("docs/screens");
     let mut shots: Vec<PathBuf> = std::fs::read_dir(&from)
         .map_err(|e| format!("cannot read {}: {e}", from.display()))?

@@ -34,6 +34,9 @@ enum Cmd {
         /// Seed the Vĩnh Phúc demo into an empty database and accept the tokens demo-kiosk and demo-staff.
         #[arg(long)]
         demo: bool,
+        /// Days of made-up history the demo seeds for the reports (0: none).
+        #[arg(long, default_value_t = 90, env = "MOTCUA_CENTRAL_DEMO_HISTORY_DAYS", value_parser = clap::value_parser!(u32).range(0..=800))]
+        demo_history_days: u32,
         /// Dossier lookups allowed per token per minute.
         #[arg(long, default_value_t = 30, env = "MOTCUA_CENTRAL_LOOKUP_LIMIT")]
         lookup_limit: u32,
@@ -89,6 +92,29 @@ enum Cmd {
     Notice {
         #[command(subcommand)]
         command: NoticeCmd,
+    },
+    /// Write the reports' figures of a period to a spreadsheet (.xlsx, one sheet per table) or .csv, for a scheduled job.
+    Report {
+        #[arg(long)]
+        db: PathBuf,
+        /// Center id from the catalog.
+        #[arg(long)]
+        center: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day (included), YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// The file to write: .xlsx, or .csv.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only tickets of this service (id).
+        #[arg(long)]
+        service: Option<String>,
+        /// Only tickets called at this counter (id or number).
+        #[arg(long)]
+        counter: Option<String>,
     },
     /// Operations: backup, check, purge of personal data.
     #[command(flatten)]
@@ -283,6 +309,7 @@ pub fn main() -> ExitCode {
             listen,
             db,
             demo,
+            demo_history_days,
             lookup_limit,
             public_url,
             voice_dir,
@@ -294,7 +321,11 @@ pub fn main() -> ExitCode {
         } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, limits, ops)
+            serve(listen, db, demo.then_some(demo_history_days), lookup_limit, public_url, voice, silent_after, limits, ops)
+        }
+        Cmd::Report { db, center, from, to, out, service, counter } => {
+            let args = crate::reports::CliReport { db, center, from, to, out, service, counter };
+            crate::reports::run_cli(&args, jiff::Timestamp::now()).map(|line| println!("{line}"))
         }
         Cmd::Ops(command) => return crate::ops::run(command),
         Cmd::Kiosk { command } => kiosk(command),
@@ -589,11 +620,12 @@ fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::T
     crate::sources::fields::time(&crate::sources::Raw::Text(text.to_string()), &cat.tz).map_err(|e| format!("--as-of: {e}"))
 }
 
+/// `demo`: None without `--demo`, else the days of history to seed.
 #[allow(clippy::too_many_arguments)] // one per `serve` option group
 fn serve(
     listen: SocketAddr,
     db: PathBuf,
-    demo: bool,
+    demo: Option<u32>,
     lookup_limit: u32,
     public_url: Option<String>,
     voice: state::VoiceConfig,
@@ -614,12 +646,14 @@ fn serve(
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         {
             let mut conn = db::open_and_migrate(&db).map_err(|e| e.to_string())?;
-            if demo {
+            if let Some(history_days) = demo {
                 tracing::warn!(
                     "DEMO MODE: the tokens demo-kiosk, demo-staff and demo-display are accepted; never use --demo in production"
                 );
                 if demo::seed_if_empty(&mut conn, clock.now()).map_err(|e| e.to_string())? {
                     tracing::info!("demo center seeded into {}", db.display());
+                    let h = crate::reports::history::seed_demo(&mut conn, clock.now(), history_days).map_err(|e| e.to_string())?;
+                    tracing::info!(tickets = h.tickets, ratings = h.ratings, dossiers = h.dossiers, "demo history: {history_days} days");
                 }
                 if demo::seed_staff(&conn).map_err(|e| e.to_string())? {
                     tracing::warn!(
@@ -632,7 +666,7 @@ fn serve(
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
-        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
+        let config = Config { db, demo: demo.is_some(), lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
         crate::ops::retention::spawn(state.clone(), ops.retention_days);

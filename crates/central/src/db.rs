@@ -13,6 +13,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_sources.sql"),
     include_str!("../migrations/0004_fleet.sql"),
     include_str!("../migrations/0005_reliability.sql"),
+    // 0006 is another branch's number: 0007 goes after it when that one is merged.
+    include_str!("../migrations/0007_reports.sql"),
 ];
 
 /// Storage errors.

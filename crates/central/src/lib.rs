@@ -15,6 +15,7 @@ pub mod http;
 pub mod metrics;
 pub mod ops;
 pub mod queue_rules;
+pub mod reports;
 pub mod server;
 pub mod sources;
 pub mod state;

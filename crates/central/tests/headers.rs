@@ -110,6 +110,17 @@ async fn every_page_carries_a_strict_csp_and_no_inline_code() {
     assert_eq!(redirect.status, StatusCode::SEE_OTHER);
     assert_secured("console, signed out", &redirect.headers);
 
+    // The reports (an officer sees their counters), their live panel and an export.
+    let reports = get(&api, "/bao-cao", Some(&session)).await;
+    assert_page("reports", &reports, StatusCode::OK);
+    assert!(reports.text.contains("src=\"/assets/reports.js\"") && reports.text.contains("<svg"), "{}", reports.text);
+    assert_page("reports (English)", &get(&api, "/bao-cao?lang=en&from=2026-11-01&to=2026-11-30", Some(&session)).await, StatusCode::OK);
+    assert_page("reports, a bad date", &get(&api, "/bao-cao?from=2026-13-01", Some(&session)).await, StatusCode::BAD_REQUEST);
+    let export = get(&api, "/bao-cao/xuat.csv", Some(&session)).await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.text);
+    assert_secured("reports export", &export.headers);
+    assert_eq!(export.headers[header::CACHE_CONTROL], "no-store");
+
     // The lobby board, with its display token kept in a cookie.
     let given = get(&api, "/bang-hien-thi?center=vp-tinh&token=demo-display", None).await;
     assert_eq!(given.status, StatusCode::SEE_OTHER);

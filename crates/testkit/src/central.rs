@@ -86,6 +86,9 @@ impl Central {
             .arg(&self.db)
             .args(&self.args)
             .env("RUST_LOG", "warn")
+            // No made-up report history unless a test asks with
+            // `--demo-history-days N`: it takes seconds to seed, and tests count their own tickets.
+            .env("MOTCUA_CENTRAL_DEMO_HISTORY_DAYS", "0")
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()

@@ -11,6 +11,7 @@ pub mod overload;
 pub mod page;
 pub mod pages;
 pub mod queues;
+pub mod reports;
 pub mod security;
 pub mod session;
 pub mod staff;
@@ -130,6 +131,7 @@ pub fn app(state: SharedState) -> Router {
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))
         .merge(pages::router())
+        .merge(reports::router())
         .route("/am-thanh/{file}", get(voice::clip))
         .route("/metrics", get(metrics))
         .fallback(not_found)

@@ -23,6 +23,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("board.js", JS, include_bytes!("../../../assets/board.js")),
     ("live.js", JS, include_bytes!("../../../assets/live.js")),
     ("page.js", JS, include_bytes!("../../../assets/page.js")),
+    ("reports.css", CSS, include_bytes!("../../../assets/reports.css")),
+    ("reports.js", JS, include_bytes!("../../../assets/reports.js")),
     ("dom.js", JS, include_bytes!("../../../../../ui/js/dom.js")),
     ("NotoSans-Regular.ttf", TTF, include_bytes!("../../../../../ui/fonts/NotoSans-Regular.ttf")),
     ("NotoSans-Bold.ttf", TTF, include_bytes!("../../../../../ui/fonts/NotoSans-Bold.ttf")),
