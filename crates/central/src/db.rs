@@ -6,13 +6,21 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-/// Numbered migrations, applied in order; `PRAGMA user_version` records the last one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_staff.sql"),
-    include_str!("../migrations/0003_sources.sql"),
-    include_str!("../migrations/0004_fleet.sql"),
+/// Numbered migrations (the number is the file's prefix), applied in order;
+/// `PRAGMA user_version` records the number of the last one applied. Numbers
+/// may have gaps: a branch reserves its number and another fills the gap.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_staff.sql")),
+    (3, include_str!("../migrations/0003_sources.sql")),
+    (4, include_str!("../migrations/0004_fleet.sql")),
+    (8, include_str!("../migrations/0008_sources.sql")),
 ];
+
+/// The schema this server writes: the last migration's number.
+fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |(n, _)| *n)
+}
 
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
@@ -78,19 +86,19 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
 /// Whether the file's schema is this server's: every migration applied, none newer.
 pub fn schema_is_current(conn: &Connection) -> Result<bool, DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok(current == MIGRATIONS.len() as i64)
+    Ok(current == latest())
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > MIGRATIONS.len() as i64 {
-        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known: MIGRATIONS.len() });
+    if current > latest() {
+        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known: usize::try_from(latest()).unwrap_or(0) });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
-        let number = i + 1;
+    for (n, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > current) {
+        let number = usize::try_from(*n).unwrap_or(0);
         let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
         tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
-        tx.pragma_update(None, "user_version", number as i64).map_err(|source| DbError::Migrate { number, source })?;
+        tx.pragma_update(None, "user_version", *n).map_err(|source| DbError::Migrate { number, source })?;
         tx.commit().map_err(|source| DbError::Migrate { number, source })?;
     }
     Ok(())
@@ -164,7 +172,7 @@ mod tests {
         drop(conn);
         let conn = open_and_migrate(&path).expect("second open is a no-op");
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-        assert_eq!(v, MIGRATIONS.len() as i64);
+        assert_eq!(v, latest());
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
         assert_eq!(mode, "wal");
         let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("sync");

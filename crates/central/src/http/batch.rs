@@ -76,6 +76,7 @@ pub async fn batch(
         now,
         source: SourceKind::Push,
         actor: &auth.name,
+        id_key: Some(&state.id_key),
     };
     // Each item's place: its result already (rejected), or the index of its record.
     let mut results: Vec<Result<usize, BatchItemResult>> = Vec::with_capacity(items.len());
