@@ -220,7 +220,12 @@ async fn list(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, Query(
     let total = all.len();
     let skip = usize::try_from(page - 1).unwrap_or(0).saturating_mul(size);
     let data: Vec<Value> = all.iter().skip(skip).take(size).map(|r| (*r).clone()).collect();
-    axum::Json(json!({"data": data, "page": page, "page_size": size, "total": total})).into_response()
+    // A cursor client's first page (no cursor yet) gets where the next one starts.
+    let next = data.last().map(|r| {
+        let (t, c) = key(r);
+        format!("{t}~{c}")
+    });
+    axum::Json(json!({"data": data, "page": page, "page_size": size, "total": total, "next_cursor": next})).into_response()
 }
 
 /// `yyyyMMddHHmmss` in `tz`.
