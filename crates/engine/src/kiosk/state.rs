@@ -86,6 +86,8 @@ pub(crate) struct Inner {
     pub force_beat: AtomicBool,
     /// When the kiosk started (the heartbeat's uptime).
     pub started: std::time::Instant,
+    /// The deployment's ID key, fetched when a card is first scanned; in memory only.
+    pub id_key: tokio::sync::Mutex<Option<super::id_card::HeldKey>>,
 }
 
 // Lock poisoning: the values behind `health`, `catalog` and `queues` are
