@@ -101,3 +101,10 @@ async fn a_card_lists_its_holders_dossiers_and_its_number_stays_out_of_every_log
     assert!(server_files.len() >= 3, "{server_files:?}");
     assert_eq!(holding(&server_files, NUMBER), Vec::<String>::new(), "the number in the server's files");
 }
+
+/// docs/demo-id-card.png is the demo card: scanning it on a demo kiosk lists its two dossiers.
+#[test]
+fn the_demo_card_picture_in_the_docs_holds_the_demo_card() {
+    let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/demo-id-card.png");
+    assert_eq!(zbar(&png), DEMO_ID_CARD, "regenerate it: qrencode -o docs/demo-id-card.png -s 8 -m 4 \"$DEMO_ID_CARD\"");
+}

@@ -230,7 +230,6 @@ export function dossierScreen(params, ctx) {
       h("div", { class: `status-big ${statusClass(d.status.code, d.overdue)}`, testid: "dossier-status" }, icon(statusIcon(d.status.code)), label(d.status)),
       d.overdue ? h("p", {}, h("span", { class: "badge", testid: "dossier-overdue" }, t("lookup.overdue")), " ", t("lookup.overdue_note")) : null,
       h("div", { class: "next-step", testid: "dossier-next" }, h("b", {}, `${t("lookup.next")}: `), nextStep(d.status)),
-      freshness(d, tz),
       h(
         "div",
         { class: "row" },
@@ -242,6 +241,8 @@ export function dossierScreen(params, ctx) {
       params.print ? h("p", { class: "status-ok", testid: "dossier-printed" }, t("lookup.printed")) : null,
       params.printError ? errorInline(params.printError) : null,
     ),
+    // Its own block, so the status card does not outgrow a column.
+    freshness(d, tz),
     h(
       "dl",
       { class: "facts card" },
@@ -264,7 +265,7 @@ export function dossierScreen(params, ctx) {
     "div",
     { class: "screen-col", testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },
     h("h1", { testid: "screen-title" }, t("lookup.result_title")),
-    pager(blocks, { testid: "dossier-pages", cls: "columns", state: params }),
+    pager(blocks.filter(Boolean), { testid: "dossier-pages", cls: "columns", state: params }),
   );
 }
 

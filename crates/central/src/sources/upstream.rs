@@ -277,7 +277,7 @@ const SEEDS: [Seed; 4] = [
         applicant: "Nguyễn Văn An",
         id: Some("001099012345"),
         status: 9,
-        due_in_days: 0,
+        due_in_days: 1,
         processing: "Công chức tư pháp – hộ tịch phường Vĩnh Phúc",
     },
     Seed {
