@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Some("bench-board") => bench_board(&args[1..]),
         Some("bench-dossiers") => bench_dossiers(&args[1..]),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | bench-dossiers [EXISTING PUSH BATCH]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | bench-dossiers [EXISTING PUSH BATCH LOOKUPS]"
                 .into())
         }
     };
