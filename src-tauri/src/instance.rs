@@ -63,10 +63,17 @@ pub fn lock(data_dir: &Path) -> Result<InstanceLock, LockError> {
         }
         Err(TryLockError::Error(e)) => return Err(io(e)),
     }
-    file.set_len(0).map_err(io)?;
-    file.seek(SeekFrom::Start(0)).map_err(io)?;
-    writeln!(file, "{}", std::process::id()).map_err(io)?;
-    file.flush().map_err(io)?;
+    // The process id only helps the message of a second launch: a full disk
+    // that cannot take it must not cost the lock.
+    let pid_written = (|| {
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+        writeln!(file, "{}", std::process::id())?;
+        file.flush()
+    })();
+    if let Err(e) = pid_written {
+        tracing::warn!(error = %e, path = %path.display(), "the process id could not be written into the lock file");
+    }
     Ok(InstanceLock { _file: file, path })
 }
 

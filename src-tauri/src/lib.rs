@@ -68,7 +68,8 @@ pub fn run() -> u8 {
     let _log_guard = match logging::init(&config.data_dir.join("logs")) {
         Ok(g) => Some(g),
         Err(e) => {
-            eprintln!("motcua-kiosk: logging to a file is off: {e}");
+            logging::init_stderr();
+            tracing::error!(error = %e, "logging to a file is off (the data folder cannot take it); logging to stderr");
             None
         }
     };
@@ -78,16 +79,18 @@ pub fn run() -> u8 {
     }
     // Before the engine opens the store: one kiosk per data folder.
     let _instance = match instance::lock(&config.data_dir) {
-        Ok(l) => l,
+        Ok(l) => Some(l),
         Err(e @ instance::LockError::Held { .. }) => {
             tracing::warn!(error = %e, "not started: already running");
             eprintln!("motcua-kiosk: {e}; not starting a second one");
             return 0;
         }
+        // A read-only or full data folder: the engine starts degraded (online
+        // tickets only, a banner for IT) rather than the lobby losing its kiosk.
         Err(e) => {
-            tracing::error!(error = %e, "instance lock");
-            eprintln!("motcua-kiosk: {e}");
-            return 2;
+            tracing::error!(error = %e, "instance lock not taken: the data folder cannot be written; starting without it");
+            eprintln!("motcua-kiosk: {e}; starting without the instance lock");
+            None
         }
     };
     let fullscreen = config.fullscreen && !args.windowed;

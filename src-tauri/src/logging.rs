@@ -37,3 +37,11 @@ pub fn init(dir: &Path) -> Result<WorkerGuard, String> {
         .map_err(|e| e.to_string())?;
     Ok(guard)
 }
+
+/// Logs to stderr only (the journal under systemd or cage): when the data
+/// folder cannot take the log file (read-only, full), what went wrong with it
+/// must still be said somewhere.
+pub fn init_stderr() {
+    let filter = EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::registry().with(filter).with(fmt::layer().with_writer(std::io::stderr)).try_init();
+}

@@ -4,6 +4,7 @@
 //! ([`webdriver`]) for the real-browser tests. The testkit is re-exported.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod chaos;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};

@@ -91,3 +91,40 @@ impl Refuse for motcua_engine::Config {
         self
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tap_the_server_committed_unheard_is_one_ticket_under_the_slips_number() {
+    let lobby = Lobby::open(central_bin!(), READY);
+    let kiosk = Kiosk::open(lobby.config("")).await.unwrap();
+    let proxy = lobby.central.proxy();
+    // The server commits the tap; its answer, and every retry's, is lost.
+    proxy.set_fault(Fault::LoseTicketAnswer);
+    let slip = kiosk.take_ticket(LAND, None).await.unwrap();
+    assert!(slip.ticket.offline && slip.printed);
+    assert_eq!(slip.ticket.number, "B-K1-001");
+    let stats = proxy.stats();
+    assert_eq!(stats.tickets_aimed, 1);
+    assert!(stats.ticket_answers_dropped >= 1, "{stats:?}");
+    let http = reqwest::Client::new();
+    let staff =
+        |method: reqwest::Method, path: &str| http.request(method, format!("{}{path}", lobby.central.url)).bearer_auth("demo-staff");
+    let waiting = async || {
+        let q: serde_json::Value = staff(reqwest::Method::GET, "/api/v1/queues").send().await.unwrap().json().await.unwrap();
+        q["queues"].as_array().unwrap().iter().find(|s| s["service_id"] == LAND).unwrap()["waiting"].as_u64().unwrap()
+    };
+    assert_eq!(waiting().await, 1, "the server holds the tap already (it would be B001)");
+
+    proxy.set_fault(Fault::None);
+    let report = kiosk.sync_now().await.unwrap();
+    assert_eq!((report.sent, report.remaining, report.rejected), (1, 0, 0), "{report:?}");
+    assert_eq!(waiting().await, 1, "still one ticket for one tap");
+    let Lookup::Ticket { ticket, .. } = kiosk.lookup(&slip.ticket.lookup_url).await.unwrap() else { panic!("not a ticket") };
+    assert_eq!((ticket.number.as_str(), ticket.position), ("B-K1-001", Some(1)), "the slip's QR finds it, first in line");
+    let page = reqwest::get(&slip.ticket.lookup_url).await.unwrap().text().await.unwrap();
+    assert!(page.contains("B-K1-001") && !page.contains("B001"), "the phone page shows the slip's number");
+    // The server's series goes on without the number nobody holds.
+    assert_eq!(kiosk.take_ticket(LAND, None).await.unwrap().ticket.number, "B002");
+    let called: serde_json::Value =
+        staff(reqwest::Method::POST, "/api/v1/counters/vp-quay-06/call-next").send().await.unwrap().json().await.unwrap();
+    assert_eq!(called["ticket"]["number"], "B-K1-001", "the counter calls the number on the slip");
+}

@@ -4,7 +4,7 @@
 import { announceScreen, closeOverlay, dialog, openOverlay } from "./a11y.js";
 import { call, onKioskEvent } from "./api.js";
 import { h, mount } from "./dom.js";
-import { installFleet, renderFleet } from "./fleet.js";
+import { installFleet, renderFleet, technicalBanners } from "./fleet.js";
 import { addLanguage, language, loadLanguages, localName, setLanguage, t } from "./i18n.js";
 import { icon, ICONS } from "./icons.js";
 import { IdleTimer } from "./idle.js";
@@ -122,9 +122,13 @@ function banner(kind, testid, iconName, title, text) {
 function renderBanners() {
   const s = state.status;
   const items = [];
+  const technical = technicalBanners(s);
+  for (const b of technical) {
+    items.push(banner(b.kind, b.testid, b.icon, t(b.title), b.text.map((x) => t(x.key, x.vars)).join(" ")));
+  }
   if (s && s.authorised === false) {
     items.push(banner("danger", "banner-unauthorised", "lock", t("banner.unauthorised_title"), t("banner.unauthorised")));
-  } else if (s && s.online === false) {
+  } else if (s && s.online === false && !technical.some((b) => b.testid === "banner-certificate")) {
     items.push(banner("warn", "banner-offline", "offline", t("banner.offline_title"), t("banner.offline")));
   }
   const p = s?.printer?.state;

@@ -9,9 +9,18 @@ import { has, language, t } from "./i18n.js";
 /** Codes the UI makes itself; every other code comes from the Rust side. */
 export const UI_ERROR_CODES = ["empty"];
 
-/** Whether the UI has its own words for `code`. */
+/**
+ * Codes whose words come from the server: `unknown` is a code the kiosk
+ * does not know yet (a newer server), sent with the server's own sentence.
+ * The UI's words for it are only the fallback when that sentence is empty.
+ */
+export const SERVER_WORDED_CODES = ["unknown"];
+
+/** Whether the UI has its own words for `code` (and shows them). */
 export function knownError(code) {
-  return typeof code === "string" && /^[a-z0-9_]+$/.test(code) && has(`error.codes.${code}`);
+  return (
+    typeof code === "string" && /^[a-z0-9_]+$/.test(code) && !SERVER_WORDED_CODES.includes(code) && has(`error.codes.${code}`)
+  );
 }
 
 /** What happened and what to do, in the current language. */
@@ -19,7 +28,8 @@ export function errorText(err) {
   if (!err) return "";
   if (knownError(err.code)) return t(`error.codes.${err.code}`);
   const engine = language() === "vi" ? err.message_vi || err.message : err.message || err.message_vi;
-  return engine || t("error.codes.internal");
+  if (engine) return engine;
+  return SERVER_WORDED_CODES.includes(err.code) ? t(`error.codes.${err.code}`) : t("error.codes.internal");
 }
 
 /** A general "what to do" line, for an unknown code whose sentence may lack one. */

@@ -69,3 +69,23 @@ export function renderFleet(status, route, main) {
   wasOn = view.maintenance;
   return began;
 }
+
+/**
+ * The banners for the IT officer about the kiosk itself, from `status`: a
+ * store fault (engine `KioskStatus.store`: damaged, read-only, full) and a
+ * refused server certificate (`offline_reason`). Each is
+ * `{ kind, testid, icon, title, text }` with i18n keys and their values. Pure.
+ */
+export function technicalBanners(status) {
+  const out = [];
+  const s = status?.store;
+  if (s && s.code) {
+    const text = [{ key: `banner.${s.code}`, vars: { file: s.kept_aside || s.path || "kiosk.db" } }];
+    if (s.waiting_in_file > 0) text.push({ key: "banner.store_waiting", vars: { n: s.waiting_in_file } });
+    out.push({ kind: "danger", testid: "banner-store", icon: "warning", title: "banner.store_title", text, code: s.code });
+  }
+  if (status && status.online === false && status.offline_reason === "server_certificate_untrusted") {
+    out.push({ kind: "danger", testid: "banner-certificate", icon: "lock", title: "banner.certificate_title", text: [{ key: "banner.certificate", vars: {} }] });
+  }
+  return out;
+}

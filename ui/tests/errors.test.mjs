@@ -36,6 +36,7 @@ function snakeVariants(source, name) {
 
 const engine = read("../../crates/engine/src/error.rs");
 const printer = read("../../crates/engine/src/printer/error.rs");
+const storeFault = read("../../crates/engine/src/store/fault.rs");
 const central = read("../../crates/domain/src/api.rs");
 const shell = read("../../src-tauri/src/error.rs");
 
@@ -43,6 +44,7 @@ const centralCodes = armCodes(rustFn(central, /pub fn as_str\(self\)/));
 const rustCodes = [
   ...armCodes(rustFn(engine, /pub fn code\(&self\)/)),
   ...armCodes(rustFn(printer, /pub fn code\(&self\)/)),
+  ...armCodes(rustFn(storeFault, /pub fn code\(self\)/)),
   ...centralCodes,
   ...[...shell.matchAll(/code:\s*"([a-z0-9_]+)"\.to_owned\(\)/g)].map((m) => m[1]),
 ];
@@ -99,6 +101,25 @@ test("an unknown code falls back to the engine's sentence in the citizen's langu
   assert.equal(errorText(newer), "The queue is paused. Please wait.");
   assert.equal(errorText({ code: "queue_paused", message_vi: "Chỉ có tiếng Việt." }), "Chỉ có tiếng Việt.");
   assert.equal(errorText({ code: "queue_paused" }), en.error.codes.internal, "never an empty error");
+  setLanguage("vi");
+});
+
+test("a code from a newer server (unknown) shows the server's sentence, not internal", () => {
+  installFakeDom();
+  const newer = {
+    code: "unknown",
+    server_code: "queue_frozen",
+    message: "The queue is frozen for the inspection.",
+    message_vi: "Hàng chờ tạm khoá để kiểm tra.",
+  };
+  setLanguage("vi");
+  const card = errorCard(newer, { timeZone: () => "Asia/Ho_Chi_Minh" });
+  assert.equal(card.querySelector("[data-testid=error-message]").textContent, "Hàng chờ tạm khoá để kiểm tra.");
+  assert.ok(card.textContent.includes(vi.error.next), "a general next step is added");
+  setLanguage("en");
+  assert.equal(errorText(newer), "The queue is frozen for the inspection.");
+  assert.equal(errorText({ code: "unknown" }), en.error.codes.unknown, "never an empty error");
+  assert.notEqual(en.error.codes.unknown, en.error.codes.internal);
   setLanguage("vi");
 });
 

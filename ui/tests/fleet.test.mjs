@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { installFakeDom } from "./fake-dom.mjs";
 import { addLanguage, setLanguage } from "../js/i18n.js";
-import { fleetView, installFleet, renderFleet } from "../js/fleet.js";
+import { fleetView, installFleet, renderFleet, technicalBanners } from "../js/fleet.js";
+import { t } from "../js/i18n.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 addLanguage("vi", read("../i18n/vi.json"));
@@ -49,4 +50,24 @@ test("maintenance shows its calm message and says once that it began", () => {
   assert.equal(cover.querySelector("[data-testid=maintenance-title]").textContent, "Máy đang bảo trì, mời ông/bà dùng máy bên cạnh");
   renderFleet({ maintenance: false }, "home", main);
   assert.equal(cover.hidden, true);
+});
+
+test("a store fault and a refused certificate each get a banner for the IT officer, in words", () => {
+  setLanguage("vi");
+  assert.deepEqual(technicalBanners({ online: true }), []);
+  const store = { code: "store_corrupt", path: "/var/lib/motcua-kiosk/kiosk.db", kept_aside: "/var/lib/motcua-kiosk/kiosk.db.corrupt-20261130T011500Z" };
+  const [b] = technicalBanners({ online: true, store });
+  assert.equal(b.testid, "banner-store");
+  const text = b.text.map((x) => t(x.key, x.vars)).join(" ");
+  assert.match(text, /kiosk\.db\.corrupt-20261130T011500Z/);
+  assert.match(text, /bị hỏng/);
+  const ro = technicalBanners({ online: true, store: { code: "store_read_only", path: "/data/kiosk.db", waiting_in_file: 3 } })[0];
+  assert.match(ro.text.map((x) => t(x.key, x.vars)).join(" "), /chỉ đọc.*Còn 3 phiếu/s);
+  for (const code of ["store_corrupt", "store_read_only", "store_full", "store_unavailable"]) {
+    assert.notEqual(t(`banner.${code}`), `banner.${code}`, code);
+    assert.notEqual(t(`error.codes.${code}`), `error.codes.${code}`, code);
+  }
+  const cert = technicalBanners({ online: false, offline_reason: "server_certificate_untrusted" });
+  assert.deepEqual(cert.map((x) => x.testid), ["banner-certificate"]);
+  assert.deepEqual(technicalBanners({ online: false, offline_reason: "server_unreachable" }), []);
 });

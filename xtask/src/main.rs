@@ -6,6 +6,7 @@
 //!     cargo xtask setup      only install what is missing (Debian packages, CUPS queue, tauri-driver)
 //!     cargo xtask loadtest   release build, then N simulated kiosks against the server on loopback
 //!     cargo xtask server     only the demo central server (no window needed)
+//!     cargo xtask chaos      2,000 taps from 4 kiosks through network faults and server kills (tests/src/chaos.rs)
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -34,7 +35,16 @@ const TEST_PACKAGES: &[&str] = &[
     "dbus-daemon",
     // A chip ID card's QR for the card lookup test (tests/tests/app_id_card.rs).
     "qrencode",
+    // A venv for schemathesis (crates/central/tests/conformance.rs).
+    "python3-venv",
+    // SIGHUP to the server (certificate reload) and tmpfs mounts (kiosk store faults).
+    "procps",
+    "mount",
 ];
+
+/// The schemathesis the API conformance test runs (crates/central/tests/conformance.rs
+/// names the same version), installed from PyPI into ~/.cache/motcua/schemathesis-VERSION.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// sha256("1234"): the demo kiosk's admin PIN is 1234 (a demo only).
 const DEMO_PIN_HASH: &str = "03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4";
@@ -52,8 +62,9 @@ fn main() -> ExitCode {
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
         Some("bench-dossiers") => bench_dossiers(&args[1..]),
+        Some("chaos") => chaos(),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | bench-dossiers [EXISTING PUSH BATCH LOOKUPS]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | bench-dossiers [EXISTING PUSH BATCH LOOKUPS] | chaos"
                 .into())
         }
     };
@@ -155,8 +166,23 @@ fn setup(for_tests: bool) -> Result<()> {
         if !has_command("tauri-driver") {
             run(cargo().args(["install", "tauri-driver", "--locked", "--version", "^2"]))?;
         }
+        schemathesis()?;
     }
     Ok(())
+}
+
+/// Installs schemathesis (pinned) into its own venv when it is missing.
+fn schemathesis() -> Result<()> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .ok_or("neither XDG_CACHE_HOME nor HOME is set")?;
+    let venv = cache.join(format!("motcua/schemathesis-{SCHEMATHESIS_VERSION}"));
+    if venv.join("bin/schemathesis").is_file() {
+        return Ok(());
+    }
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS_VERSION}")]))
 }
 
 /// Starts the central server on a free loopback port and returns it with its URL.
@@ -323,6 +349,13 @@ fn bench_board(args: &[String]) -> Result<()> {
         .env("MOTCUA_CENTRAL_BIN", target_dir().join("release/motcua-central")))
 }
 
+/// The long network fault run: 2,000 taps from 4 kiosks, a 60 s blackhole,
+/// two `kill -9` restarts; prints the figures the README quotes.
+fn chaos() -> Result<()> {
+    apt_install(&["zbar-tools"])?;
+    run(cargo().args(["test", "-p", "motcua-tests", "--test", "chaos", "--", "--ignored", "--nocapture", "--exact", "chaos_long"]))
+}
+
 /// Refreshes docs/screens on purpose: runs the tests that take screenshots
 /// (the kiosk app end to end and its fleet test, the staff pages in chromium), which save them
 /// under the target folder (`target/screens`), then replaces the committed
@@ -392,9 +425,10 @@ fn loadtest(args: &[String]) -> Result<()> {
     println!("xtask: server {url}, {kiosks} kiosks, {seconds} s per run (server and load generator share this machine)");
     let _ = std::io::stdout().flush();
     let generator = release.join("examples/loadgen");
+    let pid = central.id().to_string();
     let mut result = Ok(());
     for mode in ["tickets", "lookups"] {
-        if let Err(e) = run(Command::new(&generator).args([&url, mode, kiosks, seconds])) {
+        if let Err(e) = run(Command::new(&generator).args([&url, mode, kiosks, seconds, &pid])) {
             result = Err(e);
         }
     }

@@ -59,6 +59,12 @@ enum Cmd {
         /// A dossier the source has not vouched for in this long is shown as possibly out of date (e.g. 30m, 6h).
         #[arg(long, default_value = "6h", env = "MOTCUA_CENTRAL_DOSSIER_STALE_AFTER", value_parser = parse_duration)]
         dossier_stale_after: std::time::Duration,
+        /// Load shedding and timeouts (README, "Overload").
+        #[command(flatten)]
+        limits: crate::server::Limits,
+        /// TLS and retention of personal data.
+        #[command(flatten)]
+        ops: crate::ops::ServeOps,
     },
     /// Manage staff accounts (officers and directors who sign in).
     Staff {
@@ -90,6 +96,9 @@ enum Cmd {
         #[command(subcommand)]
         command: NoticeCmd,
     },
+    /// Operations: backup, check, purge of personal data.
+    #[command(flatten)]
+    Ops(crate::ops::OpsCmd),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -307,12 +316,15 @@ pub fn main() -> ExitCode {
             kiosk_silent_after,
             pulls,
             dossier_stale_after,
+            limits,
+            ops,
         } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
             let dossiers = state::DossierConfig { stale_after: dossier_stale_after, pulls };
-            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, dossiers)
+            serve(listen, db, demo, lookup_limit, public_url, voice, silent_after, dossiers, limits, ops)
         }
+        Cmd::Ops(command) => return crate::ops::run(command),
         Cmd::Kiosk { command } => kiosk(command),
         Cmd::Notice { command } => notice(command),
         Cmd::Token { command } => token(command),
@@ -613,7 +625,7 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     crate::sources::pull::spec::duration(text)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // one per `serve` option group
 fn serve(
     listen: SocketAddr,
     db: PathBuf,
@@ -623,7 +635,11 @@ fn serve(
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
     dossiers: state::DossierConfig,
+    limits: crate::server::Limits,
+    ops: crate::ops::ServeOps,
 ) -> Result<(), String> {
+    // A certificate that cannot be read stops the start, before anything listens.
+    let tls = ops.tls().map(|files| crate::ops::tls::load(&files).map(|config| (files, config))).transpose()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -651,20 +667,38 @@ fn serve(
         }
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
         let pulls = dossiers.pulls.clone();
-        let config = Config { db, demo, lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, dossiers };
+        let config = Config {
+            db,
+            demo,
+            lookup_limit_per_min: lookup_limit,
+            public_url,
+            voice,
+            kiosk_silent_after,
+            limits: limits.clone(),
+            dossiers,
+        };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
+        crate::ops::retention::spawn(state.clone(), ops.retention_days);
         crate::sources::pull::spawn_all(&state, &pulls)?;
         if demo {
             // The demo's one-stop system: dossiers arrive and change while you watch.
             crate::sources::upstream::start_demo(&state).await?;
         }
         let app = crate::app(state);
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        match tls {
+            Some((files, config)) => crate::ops::tls::serve(listener, app, &limits, files, config, shutdown()).await,
+            None => {
+                crate::ops::tls::ignore_hangup();
+                crate::server::serve(listener, app, &limits, None, shutdown()).await;
+            }
+        }
+        Ok(())
     })
 }
 

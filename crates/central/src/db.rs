@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_staff.sql")),
     (3, include_str!("../migrations/0003_sources.sql")),
     (4, include_str!("../migrations/0004_fleet.sql")),
+    (5, include_str!("../migrations/0005_reliability.sql")),
     (8, include_str!("../migrations/0008_sources.sql")),
 ];
 
@@ -87,6 +88,24 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
 pub fn schema_is_current(conn: &Connection) -> Result<bool, DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(current == latest())
+}
+
+/// The schema version this server writes (its last migration's number).
+pub fn known_version() -> usize {
+    usize::try_from(latest()).unwrap_or(0)
+}
+
+/// An in-memory database with the migrations up to `version` applied: the
+/// schema a file of that version must have (`motcua-central check`).
+pub fn reference_schema(version: usize) -> Result<Connection, DbError> {
+    let mut conn = Connection::open_in_memory()?;
+    for (n, sql) in MIGRATIONS.iter().filter(|(n, _)| usize::try_from(*n).is_ok_and(|n| n <= version)) {
+        let number = usize::try_from(*n).unwrap_or(0);
+        let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
+        tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
+        tx.commit().map_err(|source| DbError::Migrate { number, source })?;
+    }
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {

@@ -37,6 +37,10 @@ pub struct Metrics {
     pub dossier_id_lookup_misses: AtomicU64,
     /// Tickets called to counters, recalls included (`motcua_calls_total`).
     pub calls: AtomicU64,
+    /// Requests refused with 503 server_busy (`motcua_http_requests_shed_total`).
+    pub requests_shed: AtomicU64,
+    /// Requests cut off with 408 request_timeout (`motcua_http_requests_timed_out_total`).
+    pub requests_timed_out: AtomicU64,
     /// Dossier batches answered 200 (`motcua_dossier_batches_total`).
     pub dossier_batches: AtomicU64,
     /// Pushed dossiers by outcome: created, updated, unchanged, rejected
@@ -82,6 +86,8 @@ impl Metrics {
         counter("motcua_tickets_issued_total", "Tickets created (durable).", &self.tickets_issued);
         counter("motcua_tickets_issued_offline_total", "Offline tickets delivered by kiosks.", &self.tickets_issued_offline);
         counter("motcua_ticket_retries_total", "Idempotent retries answered with an existing ticket.", &self.ticket_retries);
+        counter("motcua_http_requests_shed_total", "Requests refused with 503 server_busy (overload).", &self.requests_shed);
+        counter("motcua_http_requests_timed_out_total", "Requests cut off with 408 request_timeout.", &self.requests_timed_out);
         counter("motcua_ticket_lookups_total", "Ticket status lookups (API and phone page).", &self.ticket_lookups);
         counter("motcua_dossier_lookups_total", "Dossier status lookups.", &self.dossier_lookups);
         counter("motcua_dossier_lookup_misses_total", "Dossier lookups for a code that does not exist.", &self.dossier_lookup_misses);

@@ -33,6 +33,8 @@ pub struct Config {
     pub kiosk_silent_after: std::time::Duration,
     /// Dossier freshness and the sources pulled from.
     pub dossiers: DossierConfig,
+    /// When the server sheds load and cuts slow clients off.
+    pub limits: crate::server::Limits,
 }
 
 /// Dossier freshness and the sources the server pulls from.
@@ -129,6 +131,8 @@ pub struct AppState {
     pub fleet: crate::fleet::Fleet,
     /// The key ID card numbers are hashed with (kiosks fetch it; sources' numbers are hashed on arrival).
     pub id_key: crate::id_key::IdKey,
+    /// The slots and the queue in front of the handlers.
+    pub gate: crate::http::overload::Gate,
 }
 
 /// The state as routers hold it.
@@ -163,6 +167,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
     let catalogs = Arc::new(CatalogCache::new(pool.clone(), catalogs));
     let writer = crate::writer::spawn(writer_conn, index.clone(), clock.clone(), catalogs.clone()).map_err(|e| e.to_string())?;
     let (events, _) = broadcast::channel(1024);
+    let gate = crate::http::overload::Gate::new(&config.limits);
     Ok(Arc::new(AppState {
         config,
         pool,
@@ -178,6 +183,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         voice_options,
         fleet,
         id_key,
+        gate,
     }))
 }
 

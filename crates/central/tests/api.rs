@@ -329,8 +329,8 @@ async fn request_errors() {
         Some(KIOSK),
         Some("k"),
         Some(json!({"service_id": LAND, "kiosk_id": "k", "issued_at": "2030-01-01T00:00:00Z"}).to_string()),
-        400,
-        "invalid_request",
+        422,
+        "dates_out_of_order",
     )
     .await;
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), ticket("no-such-service"), 404, "service_not_found").await;
@@ -420,7 +420,8 @@ async fn queue_errors_say_when_to_come_back() {
     assert!(v["error"]["due_at"].is_string());
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), body("not a code"), 400, "invalid_dossier_code").await;
     refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), body("000.00.12.H62-261130-9999"), 404, "dossier_not_found").await;
-    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), ticket(COLLECT), 400, "invalid_request").await;
+    // Schema-valid, but a collect-result service needs a dossier: 422, not 400 (README, "API conformance").
+    refused(&api, "POST", "/api/v1/tickets", Some(KIOSK), Some("k"), ticket(COLLECT), 422, "dossier_code_mismatch").await;
 
     for i in 0..60 {
         let (s, v) = api.issue(CAPPED, &format!("cap-{i}")).await;

@@ -71,7 +71,8 @@ pub struct TicketView {
     /// The queue.
     pub service_id: String,
     /// Priority category id, when the ticket has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority: Option<String>,
     /// When it was issued.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -79,28 +80,34 @@ pub struct TicketView {
     /// Waiting, called, served, no-show or expired.
     pub status: TicketStatus,
     /// 1 = next to be called (waiting tickets only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub position: Option<u32>,
     /// People called before this ticket (waiting tickets only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ahead: Option<u32>,
     /// Estimated wait in seconds (waiting tickets only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub estimated_wait_s: Option<u32>,
     /// The counter it was called to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub counter: Option<CounterRef>,
     /// When it was last called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub called_at: Option<Timestamp>,
     /// The page the QR opens.
     pub lookup_url: String,
     /// Issued by a kiosk while it could not reach the server.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub offline: bool,
     /// The dossier a collect-result ticket is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub dossier_code: Option<String>,
 }
 
@@ -112,8 +119,8 @@ pub struct TicketResponse {
     pub ticket: TicketView,
     /// On a call (call-next, recall, call by number): the call's id, which the
     /// `ticket_called` event also carries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid, required = true))]
     pub call_id: Option<Uuid>,
 }
 
@@ -129,10 +136,12 @@ pub struct HistoryEntry {
     /// The unit that handled this step.
     pub unit: String,
     /// Who made the change, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub actor: Option<String>,
     /// What the officer wrote.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub note: Option<String>,
 }
 
@@ -145,7 +154,8 @@ pub struct DossierView {
     /// The procedure applied for.
     pub procedure_name: String,
     /// The procedure's catalog id, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub procedure_id: Option<String>,
     /// Masked for a public screen, e.g. "Nguyễn T** L**".
     pub applicant: String,
@@ -161,13 +171,15 @@ pub struct DossierView {
     pub overdue: bool,
     /// Where to collect the result, as the source says; without it, at the
     /// holding center (`center`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub collect_at: Option<String>,
     /// Processing steps, oldest first.
     pub history: Vec<HistoryEntry>,
     /// The center that holds the dossier: any center of the kiosk's province
     /// (a dossier may be received at a commune center and looked up at the provincial one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub center: Option<DossierCenter>,
     /// When the center last heard from the source (the one-stop system)
     /// about this dossier, or last checked with it; null when unknown.
@@ -189,7 +201,8 @@ pub struct DossierCenter {
     /// Its official name.
     pub name: String,
     /// Its English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// province, district or commune (free text).
     pub level: String,
@@ -279,6 +292,7 @@ pub struct PutDossierRequest {
     /// The applicant's full name (masked whenever shown in public).
     pub applicant_name: String,
     /// 1..10.
+    #[serde(deserialize_with = "crate::number::integer")]
     pub status: u8,
     /// When the dossier was received.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -352,8 +366,8 @@ pub enum QueueEvent {
         /// Called again (the citizen did not come the first time).
         recall: bool,
         /// The call's id: `GET /api/v1/announcements/{call_id}` speaks it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid, required = true))]
         call_id: Option<Uuid>,
     },
     /// A queue's waiting count changed.
@@ -374,7 +388,8 @@ pub enum QueueEvent {
         /// Tạm nghỉ: the counter calls nobody.
         paused: bool,
         /// The number it serves now, if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(required = true))]
         serving: Option<String>,
     },
     /// A kiosk's health changed (printer, outbox, fell silent, maintenance):
@@ -397,6 +412,7 @@ pub enum QueueEvent {
         /// The center.
         center: String,
         /// The notice now showing, or null.
+        #[cfg_attr(feature = "openapi", schema(required = true))]
         notice: Option<Notice>,
     },
 }
@@ -439,6 +455,7 @@ pub struct RatingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dossier_code: Option<String>,
     /// 3 = Rất hài lòng, 2 = Hài lòng, 1 = Không hài lòng.
+    #[serde(deserialize_with = "crate::number::integer")]
     pub score: u8,
     /// Optional comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -521,6 +538,20 @@ pub enum ErrorCode {
     KioskCenterMismatch,
     /// An ID card lookup hashed with a key the server no longer uses: fetch `GET /api/v1/id-key` again.
     IdKeyChanged,
+    /// 422: a time is out of order (`due_at` before `received_at`, an `until`
+    /// that has passed, an `issued_at` ahead of the server's clock): a rule
+    /// between values that the request's schema cannot state.
+    DatesOutOfOrder,
+    /// 503: the server is at its limit of requests in progress; try again
+    /// after `Retry-After` seconds.
+    ServerBusy,
+    /// 408: the request (its headers or body) came too slowly.
+    RequestTimeout,
+    /// 422: a dossier code given for a service that takes none, or missing
+    /// for a collect-result service (which takes one).
+    DossierCodeMismatch,
+    /// 409: an offline ticket's number or token is already another ticket's.
+    OfflineTicketConflict,
 }
 
 impl ErrorCode {
@@ -554,6 +585,11 @@ impl ErrorCode {
             Self::KioskNotFound => "kiosk_not_found",
             Self::KioskCenterMismatch => "kiosk_center_mismatch",
             Self::IdKeyChanged => "id_key_changed",
+            Self::DatesOutOfOrder => "dates_out_of_order",
+            Self::ServerBusy => "server_busy",
+            Self::RequestTimeout => "request_timeout",
+            Self::DossierCodeMismatch => "dossier_code_mismatch",
+            Self::OfflineTicketConflict => "offline_ticket_conflict",
         }
     }
 
@@ -576,8 +612,11 @@ impl ErrorCode {
             | Self::DossierNotReady
             | Self::TicketStateConflict
             | Self::CounterPaused
-            | Self::IdKeyChanged => 409,
-            Self::IdempotencyKeyReused => 422,
+            | Self::IdKeyChanged
+            | Self::OfflineTicketConflict => 409,
+            Self::IdempotencyKeyReused | Self::DatesOutOfOrder | Self::DossierCodeMismatch => 422,
+            Self::RequestTimeout => 408,
+            Self::ServerBusy => 503,
             Self::PayloadTooLarge | Self::BatchTooLarge => 413,
             Self::RateLimited => 429,
             Self::Internal => 500,
@@ -616,6 +655,11 @@ impl ErrorCode {
             Self::KioskNotFound => "Không tìm thấy máy kiosk này trong trung tâm.",
             Self::KioskCenterMismatch => "Máy kiosk này thuộc trung tâm khác. Vui lòng báo cán bộ kỹ thuật kiểm tra cấu hình.",
             Self::IdKeyChanged => "Máy kiosk vừa được cập nhật khoá tra cứu. Vui lòng quét lại thẻ căn cước.",
+            Self::DatesOutOfOrder => "Các mốc thời gian không đúng thứ tự. Vui lòng kiểm tra lại ngày giờ.",
+            Self::ServerBusy => "Hệ thống đang quá tải. Vui lòng thử lại sau ít giây.",
+            Self::RequestTimeout => "Yêu cầu gửi đến quá chậm nên đã bị ngắt. Vui lòng thử lại.",
+            Self::DossierCodeMismatch => "Mã hồ sơ chỉ dùng để lấy số nhận kết quả, và dịch vụ nhận kết quả cần có mã hồ sơ.",
+            Self::OfflineTicketConflict => "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác.",
         }
     }
 
@@ -653,6 +697,11 @@ impl ErrorCode {
             Self::KioskNotFound => "No kiosk with this id in the center.",
             Self::KioskCenterMismatch => "This kiosk belongs to another center. Please ask the IT staff to check its configuration.",
             Self::IdKeyChanged => "The kiosk has just updated its lookup key. Please scan your ID card again.",
+            Self::DatesOutOfOrder => "The dates are out of order. Please check them.",
+            Self::ServerBusy => "The server is busy. Please try again in a few seconds.",
+            Self::RequestTimeout => "The request arrived too slowly and was cut off. Please try again.",
+            Self::DossierCodeMismatch => "A dossier code is only for collecting a result, and collecting a result needs one.",
+            Self::OfflineTicketConflict => "This offline ticket's number or token is already used by another ticket.",
         }
     }
 }
@@ -668,15 +717,16 @@ pub struct ApiError {
     /// Vietnamese.
     pub message_vi: String,
     /// When the service opens again (`daily_cap_reached`, `service_closed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub next_open_at: Option<Timestamp>,
     /// The dossier's due date (`dossier_not_ready`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub due_at: Option<Timestamp>,
     /// Seconds to wait (`rate_limited`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub retry_after_s: Option<u64>,
 }
 
@@ -714,7 +764,7 @@ mod tests {
         assert_eq!(json["error"]["code"], "daily_cap_reached");
         assert_eq!(json["error"]["next_open_at"], "2026-11-30T00:30:00Z");
         assert!(json["error"]["message_vi"].as_str().is_some_and(|m| m.contains("hết số")));
-        assert!(json["error"].get("due_at").is_none());
+        assert!(json["error"]["due_at"].is_null() && json["error"]["retry_after_s"].is_null(), "documented fields are always there");
     }
 
     #[test]

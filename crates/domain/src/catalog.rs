@@ -16,12 +16,14 @@ pub struct Center {
     /// Official name.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// Free text: province, district, commune (the hierarchy changed in 2025).
     pub level: String,
     /// The center above it, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub parent: Option<String>,
     /// IANA time zone; ticket numbers restart at local midnight.
     pub time_zone: String,
@@ -30,16 +32,20 @@ pub struct Center {
     /// Phone number for citizens.
     pub hotline: String,
     /// Public web site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub website: Option<String>,
     /// At most this many priority tickets are called in a row by one counter.
     #[serde(default = "default_streak")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority_streak_limit: u32,
     /// The line that scrolls along the bottom of the lobby board.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ticker: Option<String>,
     /// The ticker in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ticker_en: Option<String>,
 }
 
@@ -59,10 +65,12 @@ pub struct Agency {
     /// Official name.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// Agencies a desk receives dossiers for (the investment desk).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub on_behalf_of: Vec<String>,
 }
 
@@ -78,7 +86,8 @@ pub struct Field {
     /// Name (lĩnh vực).
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
 }
 
@@ -140,19 +149,22 @@ pub struct Procedure {
     /// Stable id.
     pub id: String,
     /// National procedure code, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
     /// The field it belongs to.
     pub field: String,
     /// Official name.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// The fee as the legal text states it.
     pub fee: String,
     /// The fee in đồng, when it is one amount (0 = free).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub fee_vnd: Option<u64>,
     /// Statutory processing time in working days.
     pub processing_days: u32,
@@ -189,7 +201,8 @@ pub struct Service {
     /// Name shown on the kiosk.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// Submit a dossier or collect a result.
     pub kind: ServiceKind,
@@ -197,17 +210,21 @@ pub struct Service {
     pub area: String,
     /// Fields whose procedures this queue receives.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub fields: Vec<String>,
     /// Procedures this queue receives beyond its fields.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub procedures: Vec<String>,
     /// Tickets per local day; none means no cap.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub daily_cap: Option<u32>,
     /// Average handling time used until there is data.
     pub avg_service_s: u32,
     /// Opening hours; empty means open around the clock.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub hours: Vec<HoursRule>,
 }
 
@@ -225,7 +242,8 @@ pub struct Counter {
     /// Name.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// The queues it calls from.
     pub services: Vec<String>,
@@ -243,7 +261,8 @@ pub struct KioskInfo {
     /// Display name, e.g. "Ki-ốt sảnh 1".
     pub name: String,
     /// English name, e.g. "Lobby kiosk 1".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
 }
 
@@ -259,7 +278,8 @@ pub struct PriorityCategory {
     /// Name printed on the ticket.
     pub name: String,
     /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
 }
 

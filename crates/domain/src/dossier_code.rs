@@ -12,6 +12,19 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PATTERN: &str =
     r"^(?P<agency>[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2})-(?P<date>[0-9]{6})-(?P<seq>[0-9]{4})$";
 
+/// What the API takes in a path or a body: a code of [`DEFAULT_PATTERN`] as
+/// printed (ASCII letters in either case), with a real calendar date (years
+/// 2000–2099, so every year divisible by 4 is a leap year). The OpenAPI
+/// document publishes it; a unit test keeps it equal to
+/// [`DossierCodeRules::parse_exact`]. Written in the common subset of
+/// ECMA-262, Python and Rust regular expressions.
+pub const API_PATTERN: &str = concat!(
+    r"^[0-9A-Za-z]{3}\.[0-9A-Za-z]{2}\.[0-9A-Za-z]{2}\.[A-Za-z][0-9]{2}-",
+    r"(?:[0-9]{2}(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)|02(?:0[1-9]|1[0-9]|2[0-8]))",
+    r"|(?:[02468][048]|[13579][26])0229)",
+    r"-[0-9]{4}$"
+);
+
 /// Longest input looked at; a scanner burst longer than this is not a code.
 const MAX_INPUT: usize = 512;
 
@@ -98,6 +111,14 @@ impl DossierCodeRules {
     /// normalised, upper-case code, anchored by the caller).
     pub fn with_pattern(pattern: &str) -> Result<Self, regex::Error> {
         Ok(Self { pattern: Regex::new(pattern)? })
+    }
+
+    /// Reads a dossier code as an API client sends it: exactly the code,
+    /// letters in either case, nothing around it (no spaces, no URL). What a
+    /// kiosk scanned or a citizen typed goes through [`Self::parse`] first.
+    pub fn parse_exact(&self, input: &str) -> Result<DossierCode, CodeRejection> {
+        let code = self.parse(input)?;
+        if code.as_str().eq_ignore_ascii_case(input) { Ok(code) } else { Err(CodeRejection::Shape) }
     }
 
     /// Reads a dossier code from what was typed or scanned.
@@ -219,6 +240,48 @@ mod tests {
         assert_eq!(parse("000.00.12.H62-210229-0004"), Err(CodeRejection::Date("210229".into())));
         assert_eq!(parse(&"9".repeat(600)), Err(CodeRejection::TooLong));
         assert_eq!(parse("https://x.vn/?q=1"), Err(CodeRejection::Shape));
+    }
+
+    #[test]
+    fn the_api_takes_the_code_exactly_in_either_case() {
+        let rules = DossierCodeRules::default();
+        assert_eq!(rules.parse_exact("000.a0.01.h26-210212-9090").map(|c| c.to_string()), Ok("000.A0.01.H26-210212-9090".into()));
+        for loose in [" 000.A0.01.H26-210212-9090", "000.A0.01.H26 - 210212 - 9090", "https://x.vn/?ma=000.A0.01.H26-210212-9090"] {
+            assert_eq!(rules.parse_exact(loose), Err(CodeRejection::Shape), "{loose}");
+        }
+    }
+
+    #[test]
+    fn the_published_pattern_is_the_exact_parser() {
+        let pattern = Regex::new(API_PATTERN).expect("API pattern compiles");
+        let rules = DossierCodeRules::default();
+        let mut checked = 0;
+        for yy in 0..100 {
+            for mm in 0..14 {
+                for dd in 0..33 {
+                    let code = format!("000.00.12.H62-{yy:02}{mm:02}{dd:02}-0004");
+                    assert_eq!(pattern.is_match(&code), rules.parse_exact(&code).is_ok(), "{code}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 46_200);
+        for code in [
+            "000.A0.01.H26-210212-9090",
+            "000.a0.01.h26-210212-9090",
+            "AbC.dE.fG.h00-000229-0000",
+            "000.00.12.H62-010229-0004",
+            "000.00.12.H62-201105-000",
+            "000.00.12.H62-201105-00040",
+            "000.00.12.662-201105-0004",
+            "000.00.12.H62_201105-0004",
+            "0000.00.12.H62-201105-0004",
+            "000.00.12.H62-201105-0004 ",
+            "000.00.12.Ĥ62-201105-0004",
+            "",
+        ] {
+            assert_eq!(pattern.is_match(code), rules.parse_exact(code).is_ok(), "{code:?}");
+        }
     }
 
     #[test]

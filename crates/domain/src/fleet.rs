@@ -62,12 +62,15 @@ pub struct HeartbeatRequest {
     /// Its printer now.
     pub printer: PrinterHealth,
     /// Offline tickets not yet delivered.
+    #[serde(deserialize_with = "crate::number::integer")]
     pub outbox: u32,
     /// Tickets whose slip has not printed.
+    #[serde(deserialize_with = "crate::number::integer")]
     pub unprinted: u32,
     /// The kiosk software's version, 1–64 visible characters.
     pub version: String,
     /// Seconds since the kiosk started.
+    #[serde(deserialize_with = "crate::number::integer")]
     pub uptime_s: u64,
     /// The code of the last error the kiosk met (e.g. `printer_paper_out`), or null.
     #[serde(deserialize_with = "required")]

@@ -10,9 +10,11 @@ pub mod dossier_code;
 pub mod fleet;
 pub mod hours;
 pub mod id_card;
+pub mod number;
 pub mod scan;
 pub mod sources;
 pub mod staff;
+pub mod text;
 pub mod ticket;
 
 pub use api::{ApiError, ErrorBody, ErrorCode};

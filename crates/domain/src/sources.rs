@@ -106,11 +106,13 @@ pub struct ItemError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchItemResult {
     /// The dossier code (normalised when it parsed, as sent when not; null when absent).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
     /// What became of it.
     pub outcome: WriteOutcome,
     /// Why it was rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub error: Option<ItemError>,
 }
 
@@ -142,7 +144,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"results": [
-                {"code": "C", "outcome": "created"},
+                {"code": "C", "outcome": "created", "error": null},
                 {"code": null, "outcome": "rejected", "error": {"code": "invalid_request", "message": "missing code"}}
             ]})
         );

@@ -15,7 +15,8 @@ pub struct CounterView {
     /// Tạm nghỉ: the counter calls nobody.
     pub paused: bool,
     /// The number it serves now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub serving: Option<String>,
     /// The services (queues) it calls from.
     pub services: Vec<String>,
@@ -52,7 +53,8 @@ pub struct WaitingView {
     /// Its name in Vietnamese.
     pub name: String,
     /// Its name in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub name_en: Option<String>,
     /// People waiting.
     pub waiting: u32,
@@ -65,13 +67,16 @@ pub struct BoardResponse {
     /// The center's name in Vietnamese.
     pub center_name: String,
     /// The center's name in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub center_name_en: Option<String>,
     /// The ticker line from the catalog.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ticker: Option<String>,
     /// The ticker in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ticker_en: Option<String>,
     /// The latest calls of today, newest first (at most 8).
     pub calls: Vec<CallView>,
@@ -91,16 +96,19 @@ pub struct NextTicket {
     /// Its number.
     pub number: String,
     /// Its priority category id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority: Option<String>,
     /// The category's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority_name: Option<String>,
     /// When it was taken.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub issued_at: Timestamp,
     /// Sent to this counter by a transfer: called before the queue.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub transferred: bool,
 }
 
@@ -117,8 +125,8 @@ pub struct ConsoleService {
     /// People waiting.
     pub waiting: u32,
     /// When the longest-waiting ticket was taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
     pub oldest_issued_at: Option<Timestamp>,
     /// The next numbers in the order the server will call them (at most 5).
     pub next: Vec<NextTicket>,
@@ -137,10 +145,12 @@ pub struct CurrentTicket {
     /// The service's name.
     pub service_name: String,
     /// Its priority category id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority: Option<String>,
     /// The category's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub priority_name: Option<String>,
     /// When it was taken.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -149,11 +159,12 @@ pub struct CurrentTicket {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub called_at: Timestamp,
     /// The dossier, for a collect-result ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub dossier_code: Option<String>,
     /// The last call of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid, required = true))]
     pub call_id: Option<Uuid>,
 }
 
@@ -164,7 +175,8 @@ pub struct ConsoleResponse {
     /// The counter.
     pub counter: CounterView,
     /// What it serves now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub current: Option<CurrentTicket>,
     /// Its services with their waiting tickets.
     pub services: Vec<ConsoleService>,

@@ -1,8 +1,12 @@
 //! The central server client: reqwest with rustls, bounded timeouts, retries
 //! with backoff on transient failures only (connect errors, timeouts,
 //! 502/503/504), the caller's `Idempotency-Key` on every retry. A 401 is
-//! "not authorised", never "offline".
+//! "not authorised", never "offline". A server shedding load (503 with
+//! `Retry-After`) is unreachable until the time it asked for: no request
+//! leaves this kiosk before then. An error code this kiosk does not know
+//! (a newer server) keeps the server's words, code `unknown`.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use motcua_domain::api::{
@@ -21,6 +25,9 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
 /// First pause between attempts; doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_millis(800);
+/// The longest `Retry-After` honoured: a server's clock or a typo must not
+/// keep a lobby offline for hours.
+const MAX_HOLD: Duration = Duration::from_secs(60);
 
 /// How hard to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +46,87 @@ pub struct CentralClient {
     base: String,
     token: String,
     budget: Duration,
+    /// No request before this instant: the server answered 503 with `Retry-After`.
+    hold: Arc<Mutex<Option<Instant>>>,
 }
 
 /// Why an attempt failed.
 enum Failure {
-    Transient(String),
+    /// May go away: what failed, and how long the server asked to wait.
+    Transient(String, Option<Duration>),
     Final(EngineError),
+}
+
+/// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), capped at [`MAX_HOLD`].
+pub(crate) fn retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value).ok()?;
+            Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_HOLD))
+}
+
+/// An error body with a code this build may not know: `{"error": {"code", "message", "message_vi"?}}`.
+#[derive(serde::Deserialize)]
+struct LooseErrorBody {
+    error: LooseError,
+}
+
+#[derive(serde::Deserialize)]
+struct LooseError {
+    code: String,
+    message: String,
+    #[serde(default)]
+    message_vi: Option<String>,
+}
+
+/// The engine error for a refusal the server answered with `status` and `body`.
+fn refusal(status: StatusCode, body: &[u8]) -> EngineError {
+    if let Ok(ErrorBody { error }) = serde_json::from_slice::<ErrorBody>(body) {
+        return match error.code {
+            ErrorCode::Unauthorized => EngineError::NotAuthorised(error.message),
+            _ => EngineError::Api(Box::new(error)),
+        };
+    }
+    if let Ok(LooseErrorBody { error }) = serde_json::from_slice::<LooseErrorBody>(body) {
+        tracing::warn!(code = %error.code, %status, "the central server answered an error code this kiosk does not know");
+        let message_vi = error.message_vi.filter(|m| !m.trim().is_empty()).unwrap_or_else(|| error.message.clone());
+        return EngineError::UnknownApi { status: status.as_u16(), code: error.code, message: error.message, message_vi };
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        return EngineError::NotAuthorised(format!("HTTP {status}"));
+    }
+    EngineError::Internal(format!("HTTP {status} from the central server"))
+}
+
+/// The certificates of a center's own CA (`ca_file`), trusted besides the public ones.
+fn center_ca(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, EngineError> {
+    let invalid = |expected: String| EngineError::ConfigInvalid { key: "ca_file".into(), value: path.display().to_string(), expected };
+    let pem = std::fs::read(path).map_err(|e| invalid(format!("a readable PEM file with the center's CA certificate ({e})")))?;
+    let certs =
+        reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| invalid(format!("PEM certificates (-----BEGIN CERTIFICATE-----): {e}")))?;
+    if certs.is_empty() {
+        return Err(invalid("PEM certificates (-----BEGIN CERTIFICATE-----); the file has none".into()));
+    }
+    Ok(certs)
+}
+
+/// What rustls says when the server's certificate is refused (unknown
+/// issuer, wrong name, expired): never a passing network fault.
+const CERTIFICATE_REFUSED: &str = "invalid peer certificate";
+
+/// A failed send: the server's certificate refused, or a network fault to retry.
+fn send_failure(e: &reqwest::Error) -> Failure {
+    let detail = transport(e);
+    if detail.contains(CERTIFICATE_REFUSED) {
+        Failure::Final(EngineError::ServerUntrusted(detail))
+    } else {
+        Failure::Transient(detail, None)
+    }
 }
 
 fn transport(e: &reqwest::Error) -> String {
@@ -61,12 +143,19 @@ fn transport(e: &reqwest::Error) -> String {
 impl CentralClient {
     /// A client for the configured server and token.
     pub fn new(config: &Config) -> Result<CentralClient, EngineError> {
+        let roots = match &config.ca_file {
+            Some(path) => center_ca(path)?,
+            None => Vec::new(),
+        };
         let build = |timeout: Option<Duration>| {
-            let b = reqwest::Client::builder()
+            let mut b = reqwest::Client::builder()
                 .use_rustls_tls()
                 .connect_timeout(Duration::from_secs(1))
                 .tcp_nodelay(true)
                 .user_agent(concat!("motcua-kiosk/", env!("CARGO_PKG_VERSION")));
+            for cert in &roots {
+                b = b.add_root_certificate(cert.clone());
+            }
             let b = match timeout {
                 Some(t) => b.timeout(t),
                 None => b,
@@ -79,6 +168,7 @@ impl CentralClient {
             base: config.central_url.clone(),
             token: config.token.clone(),
             budget: config.online_budget,
+            hold: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -91,23 +181,47 @@ impl CentralClient {
         format!("{}/api/v1{path}", self.base)
     }
 
+    /// How long the server asked this kiosk to stay away, if it still does.
+    fn held(&self) -> Option<Duration> {
+        let mut hold = self.hold.lock().unwrap_or_else(PoisonError::into_inner);
+        let left = hold.map(|until| until.saturating_duration_since(Instant::now())).filter(|d| !d.is_zero());
+        if left.is_none() {
+            *hold = None;
+        }
+        left
+    }
+
+    /// Remembers a `Retry-After`: no request before it passes.
+    fn hold_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut hold = self.hold.lock().unwrap_or_else(PoisonError::into_inner);
+        if hold.is_none_or(|h| h < until) {
+            *hold = Some(until);
+        }
+    }
+
     async fn attempt(&self, req: RequestBuilder, timeout: Duration) -> Result<Response, Failure> {
-        let resp = req.bearer_auth(&self.token).timeout(timeout).send().await.map_err(|e| Failure::Transient(transport(&e)))?;
+        if let Some(left) = self.held() {
+            return Err(Failure::Transient(
+                format!("the server asked to wait {} ms more (503, Retry-After)", left.as_millis()),
+                Some(left),
+            ));
+        }
+        let resp = req.bearer_auth(&self.token).timeout(timeout).send().await.map_err(|e| send_failure(&e))?;
         let status = resp.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             return Ok(resp);
         }
         if matches!(status.as_u16(), 502..=504) {
-            return Err(Failure::Transient(format!("HTTP {status}")));
+            let wait =
+                resp.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| retry_after(v, jiff::Timestamp::now()));
+            if let Some(wait) = wait.filter(|w| !w.is_zero()) {
+                self.hold_for(wait);
+            }
+            return Err(Failure::Transient(format!("HTTP {status}"), wait));
         }
-        let body = resp.bytes().await.map_err(|e| Failure::Transient(transport(&e)))?;
-        let api = serde_json::from_slice::<ErrorBody>(&body).ok().map(|b| b.error);
-        Err(Failure::Final(match api {
-            Some(e) if e.code == ErrorCode::Unauthorized => EngineError::NotAuthorised(e.message),
-            Some(e) => EngineError::Api(Box::new(e)),
-            None if status == StatusCode::UNAUTHORIZED => EngineError::NotAuthorised(format!("HTTP {status}")),
-            None => EngineError::Internal(format!("HTTP {status} from the central server")),
-        }))
+        let body = resp.bytes().await.map_err(|e| Failure::Transient(transport(&e), None))?;
+        Err(Failure::Final(refusal(status, &body)))
     }
 
     /// Sends the request `build` makes, retrying transient failures per `retry`.
@@ -119,21 +233,23 @@ impl CentralClient {
                 Retry::Once => ATTEMPT_TIMEOUT,
                 Retry::Within(budget) => budget.saturating_sub(start.elapsed()).min(ATTEMPT_TIMEOUT),
             };
-            let detail = match self.attempt(build(), timeout.max(Duration::from_millis(50))).await {
+            let (detail, asked) = match self.attempt(build(), timeout.max(Duration::from_millis(50))).await {
                 Ok(resp) => return Ok(resp),
                 Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Transient(detail)) => detail,
+                Err(Failure::Transient(detail, asked)) => (detail, asked),
             };
             let left = match retry {
                 Retry::Once => Duration::ZERO,
                 Retry::Within(budget) => budget.saturating_sub(start.elapsed()),
             };
+            // The server's Retry-After, when longer than our own backoff.
+            let wait = asked.map_or(pause, |a| a.max(pause));
             // Only wait when an attempt still fits after the pause.
-            if left <= pause + Duration::from_millis(50) {
+            if left <= wait + Duration::from_millis(50) {
                 return Err(EngineError::ServerUnreachable { detail, collect: false });
             }
-            tracing::debug!(%detail, ?pause, "central server: transient failure, retrying");
-            tokio::time::sleep(pause).await;
+            tracing::debug!(%detail, ?wait, "central server: transient failure, retrying");
+            tokio::time::sleep(wait).await;
             pause = (pause * 2).min(MAX_BACKOFF);
         }
     }
@@ -223,10 +339,10 @@ impl CentralClient {
         Self::json(resp).await
     }
 
-    /// Sends a rating.
-    pub async fn rate(&self, rating: &RatingRequest, retry: Retry) -> Result<(), EngineError> {
+    /// Sends a rating with `key` on every attempt: a retried rating is counted once.
+    pub async fn rate(&self, rating: &RatingRequest, key: &str, retry: Retry) -> Result<(), EngineError> {
         let url = self.url("/ratings");
-        self.send(|| self.http.post(&url).json(rating), retry).await?;
+        self.send(|| self.http.post(&url).header("Idempotency-Key", key).json(rating), retry).await?;
         Ok(())
     }
 
@@ -239,19 +355,120 @@ impl CentralClient {
 
     /// Opens the server-sent event stream (no overall timeout).
     pub async fn events(&self) -> Result<Response, EngineError> {
+        if let Some(left) = self.held() {
+            let detail = format!("event stream: the server asked to wait {} ms more (503, Retry-After)", left.as_millis());
+            return Err(EngineError::ServerUnreachable { detail, collect: false });
+        }
         let url = self.url("/events");
-        let resp = self
-            .stream
-            .get(&url)
-            .bearer_auth(&self.token)
-            .header(header::ACCEPT, "text/event-stream")
-            .send()
-            .await
-            .map_err(|e| EngineError::ServerUnreachable { detail: transport(&e), collect: false })?;
+        let resp =
+            self.stream.get(&url).bearer_auth(&self.token).header(header::ACCEPT, "text/event-stream").send().await.map_err(|e| {
+                match send_failure(&e) {
+                    Failure::Final(e) => e,
+                    Failure::Transient(detail, _) => EngineError::ServerUnreachable { detail, collect: false },
+                }
+            })?;
         match resp.status() {
             s if s.is_success() => Ok(resp),
             StatusCode::UNAUTHORIZED => Err(EngineError::NotAuthorised("event stream refused".into())),
-            s => Err(EngineError::ServerUnreachable { detail: format!("event stream: HTTP {s}"), collect: false }),
+            s => {
+                let wait = resp.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok());
+                if let Some(wait) =
+                    wait.and_then(|v| retry_after(v, jiff::Timestamp::now())).filter(|_| s == StatusCode::SERVICE_UNAVAILABLE)
+                {
+                    self.hold_for(wait);
+                }
+                Err(EngineError::ServerUnreachable { detail: format!("event stream: HTTP {s}"), collect: false })
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates_and_is_capped() {
+        let now: jiff::Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
+        assert_eq!(retry_after("5", now), Some(Duration::from_secs(5)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("Mon, 30 Nov 2026 02:00:07 GMT", now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("Mon, 30 Nov 2026 01:00:00 GMT", now), Some(Duration::ZERO), "a date in the past: now");
+        assert_eq!(retry_after("86400", now), Some(MAX_HOLD));
+        assert_eq!(retry_after("soon", now), None);
+    }
+
+    /// A server shedding load: every request answered 503 with `Retry-After: 2`; counts them.
+    async fn shedding() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 8192];
+                    while let Ok(n) = stream.read(&mut buf).await {
+                        if n == 0 {
+                            return;
+                        }
+                        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let body = r#"{"error":{"code":"overloaded","message":"Busy.","message_vi":"Bận."}}"#;
+                        let answer = format!(
+                            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if stream.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn a_503_with_retry_after_keeps_every_request_home_until_then() {
+        let (url, seen) = shedding().await;
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "kiosk_id = \"k\"\ncenter_id = \"c\"\ncentral_url = \"{url}\"\ntoken = \"t\"\nprinter = \"pdf+dir://{}\"\n\
+             admin_pin_hash = \"sha256:03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4\"\n\
+             data_dir = \"{}\"\nonline_budget_ms = 1000\n",
+            dir.path().display(),
+            dir.path().display()
+        );
+        let client = CentralClient::new(&Config::parse(&text, |_| None).unwrap()).unwrap();
+        let body = r#"{"service_id":"s","kiosk_id":"k"}"#;
+        let started = Instant::now();
+        let e = client.issue(body, "tap-1", client.interactive()).await.unwrap_err();
+        assert!(e.is_unreachable(), "503 is the offline path: {e}");
+        assert!(started.elapsed() < Duration::from_millis(500), "a 2 s Retry-After does not fit a 1 s budget: give up at once");
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // Until the time the server asked for, nothing leaves: not a tap, not the sync, not the stream.
+        assert!(client.issue(body, "tap-2", client.interactive()).await.unwrap_err().is_unreachable());
+        assert!(client.catalog(None, Retry::Once).await.unwrap_err().is_unreachable());
+        assert!(client.events().await.unwrap_err().is_unreachable());
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1, "the server was left alone");
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert!(client.catalog(None, Retry::Once).await.is_err());
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 2, "asked again once the wait was over");
+    }
+
+    #[test]
+    fn an_unknown_error_code_keeps_the_servers_words() {
+        let body = r#"{"error": {"code": "queue_frozen", "message": "Frozen.", "message_vi": "Tạm khoá.", "extra": 1}}"#;
+        let e = refusal(StatusCode::CONFLICT, body.as_bytes());
+        assert_eq!(e.code(), "unknown");
+        assert_eq!((e.message_en(), e.message_vi()), ("Frozen.".to_owned(), "Tạm khoá.".to_owned()));
+        let e = refusal(StatusCode::CONFLICT, br#"{"error": {"code": "queue_frozen", "message": "Frozen."}}"#);
+        assert_eq!(e.message_vi(), "Frozen.", "English rather than nothing");
+        let known = refusal(StatusCode::CONFLICT, br#"{"error": {"code": "daily_cap_reached", "message": "x", "message_vi": "y"}}"#);
+        assert_eq!(known.code(), "daily_cap_reached");
+        assert_eq!(refusal(StatusCode::BAD_GATEWAY, b"<html>").code(), "internal", "no error body at all");
     }
 }

@@ -68,10 +68,12 @@ pub struct Config {
     pub online_budget: Duration,
     /// How often the kiosk reports its health to the server (and at every change).
     pub heartbeat: Duration,
+    /// A center's own certificate authority (PEM), trusted for `https://` besides the public ones.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Every key the file may hold.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 19] = [
     "kiosk_id",
     "kiosk_code",
     "center_id",
@@ -90,6 +92,7 @@ pub const KEYS: [&str; 18] = [
     "dossier_code_pattern",
     "online_budget_ms",
     "heartbeat_s",
+    "ca_file",
 ];
 
 const INT_KEYS: [&str; 4] = ["paper_mm", "idle_timeout_s", "online_budget_ms", "heartbeat_s"];
@@ -268,6 +271,7 @@ impl Config {
             .filter(|s| (1..=3600).contains(s))
             .map(Duration::from_secs)
             .ok_or_else(|| invalid("heartbeat_s", beat.to_string(), "seconds, 1 to 3600"))?;
+        let ca_file = k.string("ca_file")?.filter(|p| !p.is_empty()).map(PathBuf::from);
         Ok(Config {
             kiosk_id,
             kiosk_code,
@@ -287,6 +291,7 @@ impl Config {
             dossier_code_pattern,
             online_budget,
             heartbeat,
+            ca_file,
         })
     }
 

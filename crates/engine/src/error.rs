@@ -31,6 +31,16 @@ pub enum EngineError {
         /// A collect-result ticket: the citizen is sent to the counter.
         collect: bool,
     },
+    /// The server's TLS certificate was refused (unknown issuer, wrong name,
+    /// expired): nothing was sent. The kiosk works as if offline.
+    #[error(
+        "the central server's certificate is not trusted ({0}): if the center uses its own certificate authority, \
+         set ca_file in the kiosk config to its certificate (PEM); else renew the server's certificate"
+    )]
+    ServerUntrusted(String),
+    /// The local store cannot be used as it should (corrupt, read-only, full).
+    #[error("{0}")]
+    StoreFault(Box<crate::store::StoreFault>),
     /// The server is unreachable and the config says not to issue offline tickets.
     #[error("central server unreachable and offline tickets are disabled: {0}")]
     OfflineRefused(String),
@@ -40,6 +50,19 @@ pub enum EngineError {
     /// An error answered by the central server.
     #[error("central server: {}: {}", .0.code.as_str(), .0.message)]
     Api(Box<ApiError>),
+    /// An error the central server answered with a code this kiosk does not
+    /// know (a newer server): its own words are shown, code `unknown`.
+    #[error("central server: HTTP {status}: {code}: {message}")]
+    UnknownApi {
+        /// The HTTP status.
+        status: u16,
+        /// The server's code, unknown here.
+        code: String,
+        /// The server's English message.
+        message: String,
+        /// The server's Vietnamese message (the English one when it sent none).
+        message_vi: String,
+    },
     /// The service is not in the catalog.
     #[error("service {0:?} is not in the catalog")]
     ServiceNotFound(String),
@@ -100,6 +123,9 @@ pub struct EngineErrorBody {
     /// Next opening (`daily_cap_reached`, `service_closed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_open_at: Option<Timestamp>,
+    /// The server's own code behind `unknown` (a newer server), for the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_code: Option<String>,
 }
 
 impl EngineError {
@@ -109,11 +135,14 @@ impl EngineError {
             Self::ConfigInvalid { .. } => "config_invalid",
             Self::NotAuthorised(_) => "not_authorised",
             Self::ServerUnreachable { .. } => "server_unreachable",
+            Self::ServerUntrusted(_) => "server_certificate_untrusted",
+            Self::StoreFault(f) => f.kind.code(),
             Self::OfflineRefused(_) => "offline_refused",
             Self::NotACode(_) => "not_a_code",
             Self::Api(e) if e.code == ErrorCode::Unauthorized => "not_authorised",
             Self::Api(e) if e.code == ErrorCode::InvalidDossierCode => "not_a_code",
             Self::Api(e) => e.code.as_str(),
+            Self::UnknownApi { .. } => "unknown",
             Self::ServiceNotFound(_) => "service_not_found",
             Self::PriorityNotFound(_) => "priority_not_found",
             Self::ProcedureNotFound(_) => "procedure_not_found",
@@ -139,9 +168,17 @@ impl EngineError {
             Self::ServerUnreachable { .. } => {
                 "Hiện không kết nối được hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned()
             }
+            Self::ServerUntrusted(_) => {
+                "Máy kiosk chưa kết nối an toàn được với hệ thống. Vui lòng thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.".to_owned()
+            }
+            Self::StoreFault(_) => {
+                "Máy kiosk đang mất kết nối và không lưu được phiếu nên tạm dừng cấp số. Mời ông/bà dùng máy bên cạnh hoặc hỏi cán bộ hướng dẫn."
+                    .to_owned()
+            }
             Self::OfflineRefused(_) => "Hệ thống đang mất kết nối nên tạm dừng cấp số. Vui lòng hỏi cán bộ hướng dẫn.".to_owned(),
             Self::NotACode(r) => r.message_vi(),
             Self::Api(e) => e.message_vi.clone(),
+            Self::UnknownApi { message_vi, .. } => message_vi.clone(),
             Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_vi().to_owned(),
             Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_vi().to_owned(),
             Self::ProcedureNotFound(_) => "Không tìm thấy thủ tục này. Vui lòng chọn lại.".to_owned(),
@@ -167,9 +204,17 @@ impl EngineError {
             Self::ServerUnreachable { .. } => {
                 "The system cannot be reached. Please try again in a few minutes or ask a staff member.".to_owned()
             }
+            Self::ServerUntrusted(_) => {
+                "The kiosk cannot connect securely to the system. Please try again in a few minutes or ask a staff member.".to_owned()
+            }
+            Self::StoreFault(_) => {
+                "The kiosk is offline and cannot save tickets, so it is not giving out numbers for now. Please use another kiosk or ask a staff member."
+                    .to_owned()
+            }
             Self::OfflineRefused(_) => "The system is offline and no numbers are issued for now. Please ask a staff member.".to_owned(),
             Self::NotACode(r) => r.message_en(),
             Self::Api(e) => e.message.clone(),
+            Self::UnknownApi { message, .. } => message.clone(),
             Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_en().to_owned(),
             Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_en().to_owned(),
             Self::ProcedureNotFound(_) => "This procedure does not exist. Please choose again.".to_owned(),
@@ -190,12 +235,25 @@ impl EngineError {
             Self::Api(e) => (e.due_at, e.next_open_at),
             _ => (None, None),
         };
-        EngineErrorBody { code: self.code().to_owned(), message: self.message_en(), message_vi: self.message_vi(), due_at, next_open_at }
+        let server_code = match self {
+            Self::UnknownApi { code, .. } => Some(code.clone()),
+            _ => None,
+        };
+        EngineErrorBody {
+            code: self.code().to_owned(),
+            message: self.message_en(),
+            message_vi: self.message_vi(),
+            due_at,
+            next_open_at,
+            server_code,
+        }
     }
 
     /// Whether this is the server being out of reach (the offline path).
+    /// A refused certificate counts too: nothing reached the server, and the
+    /// lobby keeps going offline while the IT officer fixes it.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, Self::ServerUnreachable { .. })
+        matches!(self, Self::ServerUnreachable { .. } | Self::ServerUntrusted(_))
     }
 }
 
@@ -206,8 +264,13 @@ impl Serialize for EngineError {
 }
 
 impl From<rusqlite::Error> for EngineError {
+    /// A full disk, a read-only file or damage found while running keeps its
+    /// own code (`store_full`, …): the kiosk reports it and goes degraded.
     fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.to_string())
+        match crate::store::FaultKind::of_sqlite(&e) {
+            Some(kind) => Self::StoreFault(Box::new(crate::store::StoreFault::new(kind, e.to_string(), std::path::Path::new("")))),
+            None => Self::Store(e.to_string()),
+        }
     }
 }
 
@@ -259,6 +322,23 @@ mod tests {
     fn a_wrong_admin_pin_keeps_its_pinned_body() {
         let json = serde_json::to_value(EngineError::AdminPinWrong).unwrap();
         assert_eq!(json, serde_json::json!({"code": "admin_pin_wrong", "message": "Wrong PIN.", "message_vi": "Sai mã quản trị."}));
+    }
+
+    #[test]
+    fn a_code_from_a_newer_server_is_unknown_with_the_servers_words() {
+        let e = EngineError::UnknownApi {
+            status: 409,
+            code: "queue_frozen".into(),
+            message: "The queue is frozen for the inspection.".into(),
+            message_vi: "Hàng chờ tạm khoá để kiểm tra.".into(),
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "unknown", "message": "The queue is frozen for the inspection.",
+                               "message_vi": "Hàng chờ tạm khoá để kiểm tra.", "server_code": "queue_frozen"})
+        );
+        assert!(!e.is_unreachable());
     }
 
     #[test]

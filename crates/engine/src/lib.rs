@@ -28,6 +28,8 @@ pub use error::{EngineError, EngineErrorBody};
 pub use kiosk::{CRASH_AFTER_JOURNAL_ENV, Kiosk};
 /// The language of a slip (and of the config's `language`).
 pub use motcua_receipt::Lang;
+/// A store that starts degraded: what is wrong and what still works.
+pub use store::{FaultKind, Journal, StoreFault};
 pub use types::{
     HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
 };

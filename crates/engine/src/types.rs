@@ -203,6 +203,12 @@ pub struct KioskStatus {
     pub maintenance: bool,
     /// The center's notice for the home screen, if one shows now.
     pub notice: Option<Notice>,
+    /// Why the server counts as unreachable (`server_unreachable`, or
+    /// `server_certificate_untrusted` when its certificate was refused).
+    pub offline_reason: Option<String>,
+    /// The local store is damaged, read-only or full: the kiosk runs
+    /// degraded (online tickets only) and the IT officer must act.
+    pub store: Option<Box<crate::store::StoreFault>>,
 }
 
 /// The result of one outbox pass.

@@ -14,6 +14,8 @@ pub mod escpos;
 mod loopback;
 pub mod printer;
 pub mod proxy;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod tools;
 pub mod wait;
 
@@ -21,6 +23,6 @@ pub use central::{Central, central_command, spawn_central};
 #[cfg(feature = "escpos")]
 pub use escpos::{Job, decode_escpos, decode_job, parse_job, qr_of_job};
 pub use printer::{Answer, FakePrinter, RefusingPort, Session, Status};
-pub use proxy::{Fault, FaultProxy};
+pub use proxy::{Fault, FaultProxy, Stats};
 pub use tools::{pdf_text, pdf_to_png, pdf_words, qr_of_png, run_tool, try_qr_of_pdf, zbar};
 pub use wait::{eventually, wait_until};

@@ -2,6 +2,7 @@
 //! queued for the writer (pure functions, shared by the API and the CLI).
 
 use jiff::Timestamp;
+use motcua_domain::ErrorCode;
 use motcua_domain::fleet::{HeartbeatRequest, Notice, NoticeRequest};
 use unicode_normalization::UnicodeNormalization;
 
@@ -43,21 +44,22 @@ pub fn heartbeat(req: &HeartbeatRequest) -> Result<(), AppError> {
     Ok(())
 }
 
-/// NFC, trimmed; `None` when empty. Refuses control characters (a notice is one line).
+/// NFC, trimmed; `None` when empty. Refuses control characters (a notice is
+/// one line) and counts characters as sent, as the OpenAPI document does.
 fn text(value: &str, field: &str) -> Result<Option<String>, AppError> {
-    let t: String = value.trim().nfc().collect();
-    if t.chars().any(char::is_control) {
+    if motcua_domain::text::has_control(value) {
         return Err(AppError::invalid(
             format!("{field} must be one line without control characters"),
             format!("{field} phải là một dòng, không có ký tự điều khiển"),
         ));
     }
-    if t.chars().count() > NOTICE_MAX_CHARS {
+    if motcua_domain::text::chars(value) > NOTICE_MAX_CHARS {
         return Err(AppError::invalid(
             format!("{field} is longer than {NOTICE_MAX_CHARS} characters"),
             format!("{field} dài quá {NOTICE_MAX_CHARS} ký tự"),
         ));
     }
+    let t: String = value.trim().nfc().collect();
     Ok(Some(t).filter(|t| !t.is_empty()))
 }
 
@@ -75,7 +77,7 @@ pub fn notice(req: NoticeRequest, now: Timestamp) -> Result<Notice, AppError> {
         None => None,
     };
     if req.until.is_some_and(|u| u <= now) {
-        return Err(AppError::invalid("until is not in the future", "Thời hạn (until) phải ở tương lai"));
+        return Err(AppError::msg(ErrorCode::DatesOutOfOrder, "until is not in the future", "Thời hạn (until) phải ở tương lai"));
     }
     Ok(Notice { text_vi, text_en, until: req.until })
 }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::state::SharedState;
 
 /// The center, agencies, fields, procedures, services, counters and priority categories.
-#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog",
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog", operation_id = "get_catalog",
     params(("If-None-Match" = Option<String>, Header, description = "ETag of the catalog the kiosk holds")),
     responses((status = 200, body = Catalog), (status = 304, description = "Unchanged"), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]

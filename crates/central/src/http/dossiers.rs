@@ -142,9 +142,9 @@ pub fn viewer<'a>(state: &SharedState, catalogs: &'a Catalogs, center: &'a str) 
 /// A dossier's status, next step, due date and history, applicant masked,
 /// from any center of the kiosk's province; which center holds it, and when
 /// the center last heard from the source about it (`heard_at`, null when unknown).
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", operation_id = "get_dossier",
     params(("code" = String, Path, description = "Dossier code, e.g. 000.00.12.H62-201105-0004")),
-    responses((status = 200, body = DossierView), (status = 400, body = ErrorBody),
+    responses((status = 200, body = DossierView), (status = 400, description = "invalid_dossier_code", body = ErrorBody),
               (status = 404, description = "dossier_not_found: no center of the province holds it; the message tells the citizen to check the code on the receipt or ask at the information desk", body = ErrorBody),
               (status = 429, description = "rate_limited, with Retry-After", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -156,7 +156,7 @@ pub async fn get(State(state): State<SharedState>, auth: Auth, Path(code): Path<
         return Err(AppError::Api(Box::new(e)));
     }
     Metrics::inc(&state.metrics.dossier_lookups);
-    let code = state.dossier_rules.parse(&code).map_err(|r| {
+    let code = state.dossier_rules.parse_exact(&code).map_err(|r| {
         Metrics::inc(&state.metrics.dossier_lookup_invalid);
         AppError::from(r)
     })?;
@@ -172,11 +172,13 @@ pub async fn get(State(state): State<SharedState>, auth: Auth, Path(code): Path<
 }
 
 /// Creates or updates a dossier (staff); a status change appends to its history.
-#[utoipa::path(put, path = "/api/v1/dossiers/{code}", tag = "staff",
+#[utoipa::path(put, path = "/api/v1/dossiers/{code}", tag = "staff", operation_id = "put_dossier",
     params(("code" = String, Path)),
     request_body = PutDossierRequest,
     responses((status = 201, description = "Created", body = DossierView), (status = 200, description = "Updated", body = DossierView),
-              (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 400, description = "invalid_request, invalid_dossier_code", body = ErrorBody),
+              (status = 403, description = "forbidden: not a staff token", body = ErrorBody),
+              (status = 422, description = "dates_out_of_order: due_at before received_at", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn put(
     State(state): State<SharedState>,
@@ -184,7 +186,7 @@ pub async fn put(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<PutDossierRequest>,
 ) -> Result<(StatusCode, Json<DossierView>), AppError> {
-    let code = state.dossier_rules.parse(&code)?;
+    let code = state.dossier_rules.parse_exact(&code)?;
     crate::writer::validate_dossier(&req)?;
     let outcome =
         state.writer.run(Command::PutDossier { center: auth.center.clone(), code: code.clone(), req, actor: auth.name.clone() }).await?;

@@ -166,22 +166,25 @@ fn json_rejection(r: &JsonRejection) -> AppError {
 /// The `Idempotency-Key` header: 1 to 128 visible ASCII characters.
 pub struct IdempotencyKey(pub String);
 
+fn missing_key() -> AppError {
+    AppError::invalid(
+        "an Idempotency-Key header (1-128 visible ASCII characters, e.g. a UUID) is required",
+        "Thiếu tiêu đề Idempotency-Key",
+    )
+}
+
+/// The `Idempotency-Key` of a request that may go without one (a rating from
+/// an older kiosk): `Ok(None)` when absent, `invalid_request` when malformed.
+pub fn optional_idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = value.to_str().ok().map(str::trim).filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
+    key.map(|k| Some(k.to_string())).ok_or_else(missing_key)
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let key = parts
-            .headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|k| (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "an Idempotency-Key header (1-128 visible ASCII characters, e.g. a UUID) is required",
-                    "Thiếu tiêu đề Idempotency-Key",
-                )
-            })?;
-        Ok(Self(key.to_string()))
+        optional_idempotency_key(&parts.headers)?.map(Self).ok_or_else(missing_key)
     }
 }

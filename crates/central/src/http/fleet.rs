@@ -56,7 +56,7 @@ pub async fn heartbeat(
 }
 
 /// The center's kiosks: state, silence, maintenance and alerts; and its notice.
-#[utoipa::path(get, path = "/api/v1/kiosks", tag = "fleet",
+#[utoipa::path(get, path = "/api/v1/kiosks", tag = "fleet", operation_id = "list_kiosks",
     responses((status = 200, body = KiosksResponse),
               (status = 401, description = "unauthorized", body = ErrorBody),
               (status = 403, description = "forbidden: not a staff token or session", body = ErrorBody)),
@@ -107,7 +107,8 @@ pub async fn maintenance(
     responses((status = 200, body = NoticeResponse),
               (status = 400, description = "invalid_request", body = ErrorBody),
               (status = 401, description = "unauthorized", body = ErrorBody),
-              (status = 403, description = "forbidden, csrf_failed", body = ErrorBody)),
+              (status = 403, description = "forbidden, csrf_failed", body = ErrorBody),
+              (status = 422, description = "dates_out_of_order: until is not in the future", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_notice(
     State(state): State<SharedState>,

@@ -7,9 +7,12 @@ pub mod dossiers;
 pub mod extract;
 pub mod fleet;
 pub mod id_card;
+pub mod openapi;
+pub mod overload;
 pub mod page;
 pub mod pages;
 pub mod queues;
+pub mod security;
 pub mod session;
 pub mod staff;
 pub mod tickets;
@@ -63,8 +66,17 @@ async fn health() -> Json<Health> {
     Json(Health { status: "ok".into() })
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The derived document, before [`openapi::complete`].
+pub(crate) fn api_doc() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    let (doc, missing) = openapi::complete(&api_doc());
+    if !missing.is_empty() {
+        tracing::warn!(?missing, "OpenAPI patches without a target");
+    }
+    Json(doc)
 }
 
 async fn metrics(State(state): State<SharedState>) -> Response {
@@ -129,6 +141,8 @@ pub fn app(state: SharedState) -> Router {
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), overload::guard))
+        .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }

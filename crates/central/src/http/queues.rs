@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use futures_util::StreamExt;
@@ -13,7 +13,7 @@ use motcua_domain::ErrorBody;
 use motcua_domain::api::{CounterRef, QueueState, QueuesResponse, RatingRequest, RatingResponse, Serving};
 use tokio_stream::wrappers::BroadcastStream;
 
-use super::extract::{ApiJson, Auth};
+use super::extract::{ApiJson, Auth, optional_idempotency_key};
 use super::session::Viewer;
 use crate::error::AppError;
 use crate::state::SharedState;
@@ -21,7 +21,7 @@ use crate::tickets::{local_day, ts};
 use crate::writer::{Command, Outcome};
 
 /// Per service: people waiting, and who is served at which counter.
-#[utoipa::path(get, path = "/api/v1/queues", tag = "queues",
+#[utoipa::path(get, path = "/api/v1/queues", tag = "queues", operation_id = "list_queues",
     responses((status = 200, body = QueuesResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<SharedState>, auth: Viewer) -> Result<Json<QueuesResponse>, AppError> {
@@ -77,16 +77,24 @@ pub async fn events(State(state): State<SharedState>, auth: Viewer) -> Sse<impl 
 /// A satisfaction rating tied to a ticket or a dossier.
 #[utoipa::path(post, path = "/api/v1/ratings", tag = "ratings",
     request_body = RatingRequest,
-    responses((status = 201, body = RatingResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "One per rating, reused on every retry: a retried rating is counted once (optional for older kiosks)")),
+    responses(
+        (status = 201, body = RatingResponse),
+        (status = 200, description = "A retry with the same key and body: the rating already stored", body = RatingResponse),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = ErrorBody),
+    ),
     security(("bearer" = [])))]
 pub async fn rate(
     State(state): State<SharedState>,
     auth: Auth,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<RatingRequest>,
 ) -> Result<(StatusCode, Json<RatingResponse>), AppError> {
+    let key = optional_idempotency_key(&headers)?;
     crate::writer::validate_rating(&req)?;
-    match state.writer.run(Command::Rate { center: auth.center, req }).await? {
-        Outcome::Rated(id) => Ok((StatusCode::CREATED, Json(RatingResponse { id }))),
+    match state.writer.run(Command::Rate { center: auth.center, req, key }).await? {
+        Outcome::Rated { id, created } => Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(RatingResponse { id }))),
         _ => Err(AppError::Internal("unexpected writer outcome".into())),
     }
 }

@@ -110,16 +110,18 @@ pub async fn call_number(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CallNumberRequest>,
 ) -> Result<Response, AppError> {
-    let reason = req.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 200 {
+    use motcua_domain::text::{chars, is_blank};
+    // Measured as sent, as the OpenAPI document's maxLength measures them.
+    if is_blank(&req.reason) || chars(&req.reason) > 200 {
         return Err(AppError::invalid(
             "give a reason (1 to 200 characters) for calling out of order",
             "Cần ghi lý do (1 đến 200 ký tự) khi gọi số không theo thứ tự",
         ));
     }
-    if req.number.trim().is_empty() || req.number.len() > 20 {
+    if is_blank(&req.number) || chars(&req.number) > 20 {
         return Err(AppError::invalid("number must be 1 to 20 characters, e.g. B012", "Số thứ tự phải có từ 1 đến 20 ký tự, ví dụ B012"));
     }
+    let reason = req.reason.trim().to_string();
     let cat = officer.catalog(&state)?;
     let cmd = Command::CallNumber { cat: cat.clone(), counter_id: id, number: req.number, reason, actor: officer.actor };
     match state.writer.run(cmd).await? {

@@ -33,10 +33,13 @@ pub fn queue_changed(state: &SharedState, cat: &CenterCatalog, service_id: &str)
     params(("Idempotency-Key" = String, Header, description = "One per citizen tap, reused on every retry (e.g. a UUIDv7)")),
     responses(
         (status = 201, description = "Issued; durable before this answer", body = TicketResponse),
-        (status = 200, description = "A retry with the same key and body: the same ticket", body = TicketResponse),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "daily_cap_reached, service_closed, dossier_not_ready", body = ErrorBody),
-        (status = 422, description = "idempotency_key_reused", body = ErrorBody),
+        (status = 200, description = "A retry with the same key and body: the same ticket. An offline ticket delivered under the key of an online attempt the server committed (the kiosk never heard) is that ticket, renumbered to the slip's offline number and token", body = TicketResponse),
+        (status = 400, description = "invalid_request, invalid_dossier_code", body = ErrorBody),
+        (status = 401, description = "unauthorized", body = ErrorBody),
+        (status = 404, description = "service_not_found, priority_not_found, dossier_not_found", body = ErrorBody),
+        (status = 409, description = "daily_cap_reached, service_closed, dossier_not_ready, offline_ticket_conflict", body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused; dates_out_of_order (issued_at ahead of the server's clock); \
+            dossier_code_mismatch (a dossier code for a service that takes none, or none for a collect-result service)", body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub async fn issue(
@@ -49,7 +52,7 @@ pub async fn issue(
     crate::writer::validate_issue(&req, state.clock.now())?;
     let offline = req.offline.is_some();
     let outcome = state.writer.run(Command::Issue { cat: cat.clone(), req, key }).await?;
-    let Outcome::Ticket { row, created } = outcome else {
+    let Outcome::Ticket { row, created, renumbered } = outcome else {
         return Err(AppError::Internal("unexpected writer outcome".into()));
     };
     if created {
@@ -60,6 +63,10 @@ pub async fn issue(
         queue_changed(&state, &cat, &row.service_id);
     } else {
         Metrics::inc(&state.metrics.ticket_retries);
+        if renumbered {
+            // It took its slip's number (and may wait again): boards refresh.
+            queue_changed(&state, &cat, &row.service_id);
+        }
     }
     let ticket = ticket_view(&state, &cat, &row)?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -67,9 +74,9 @@ pub async fn issue(
 }
 
 /// A ticket's status: position, people ahead, estimate, or the counter it was called to.
-#[utoipa::path(get, path = "/api/v1/tickets/{token}", tag = "tickets",
+#[utoipa::path(get, path = "/api/v1/tickets/{token}", tag = "tickets", operation_id = "get_ticket",
     params(("token" = String, Path, description = "The ticket's lookup token (from its QR)")),
-    responses((status = 200, body = TicketResponse), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = TicketResponse), (status = 404, description = "ticket_not_found", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(State(state): State<SharedState>, auth: Auth, Path(token): Path<String>) -> Result<Json<TicketResponse>, AppError> {
     let cat = auth.catalog(&state)?;

@@ -196,11 +196,39 @@ fn content_of(req: &PutDossierRequest, status: DossierStatus) -> DossierContent 
 pub fn validate(req: &PutDossierRequest) -> Result<DossierStatus, AppError> {
     let status = DossierStatus::from_code(req.status)
         .ok_or_else(|| AppError::invalid("status must be a national status code 1..10", "Trạng thái phải là mã từ 1 đến 10"))?;
+    raw_texts(req)?;
     let content = content_of(req, status);
-    if let Some((_, en, vi)) = content.problems().into_iter().next().or_else(|| note_problem(req.note.as_deref())) {
-        return Err(AppError::invalid(en, vi));
+    if let Some((field, en, vi)) = content.problems().into_iter().next().or_else(|| note_problem(req.note.as_deref())) {
+        let code = if matches!(field, Field::DueAt | Field::ReturnedAt) { ErrorCode::DatesOutOfOrder } else { ErrorCode::InvalidRequest };
+        return Err(AppError::msg(code, en, vi));
     }
     Ok(status)
+}
+
+/// The texts of a staff write as they were sent, measured before trimming
+/// (as the OpenAPI document's `maxLength` measures them): required ones not
+/// blank, none too long.
+fn raw_texts(req: &PutDossierRequest) -> Result<(), AppError> {
+    use motcua_domain::text::{chars, is_blank};
+    let texts = [
+        ("procedure_name", Some(req.procedure_name.as_str()), true, 1000),
+        ("applicant_name", Some(req.applicant_name.as_str()), true, 200),
+        ("procedure_id", req.procedure_id.as_deref(), false, 100),
+        ("collect_at", req.collect_at.as_deref(), false, 500),
+        ("unit", req.unit.as_deref(), false, 500),
+        ("note", req.note.as_deref(), false, MAX_NOTE),
+    ];
+    for (name, value, required, max) in texts {
+        let Some(v) = value else { continue };
+        if (required && is_blank(v)) || chars(v) > max {
+            let min = usize::from(required);
+            return Err(AppError::invalid(
+                format!("{name} must be {min} to {max} characters"),
+                format!("{name} phải có từ {min} đến {max} ký tự"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A staff `PUT`: the record's update time is now, and it wins a tie.

@@ -121,12 +121,14 @@ pub enum Command {
         /// The records, already mapped and checked.
         records: Vec<DossierRecord>,
     },
-    /// Store a rating.
+    /// Store a rating (idempotent by `key` when the kiosk sends one).
     Rate {
         /// The center whose kiosk took the rating.
         center: String,
         /// The rating, already validated.
         req: RatingRequest,
+        /// The `Idempotency-Key`: a retry with it is counted once.
+        key: Option<String>,
     },
     /// Anything else that must go through the one writer (accounts, sessions):
     /// a function of the transaction; its result comes back as `Outcome::Done`.
@@ -173,6 +175,8 @@ pub enum Outcome {
         row: TicketRow,
         /// False when an idempotent retry found the ticket already issued.
         created: bool,
+        /// It took the number of the offline slip just delivered for its tap.
+        renumbered: bool,
     },
     /// The ticket a counter called and the call's id, if anyone was waiting.
     Called(Option<(TicketRow, Uuid)>),
@@ -196,8 +200,13 @@ pub enum Outcome {
     },
     /// Each record's outcome, at its place; an error is that record's alone.
     Dossiers(Vec<Result<WriteOutcome, AppError>>),
-    /// A rating's id.
-    Rated(Uuid),
+    /// A rating's id; `created` is false when an idempotent retry found it.
+    Rated {
+        /// The rating's id.
+        id: Uuid,
+        /// False when a retry with the same key found the rating already stored.
+        created: bool,
+    },
     /// What an `Exec` function returned.
     Done(Box<dyn std::any::Any + Send>),
 }
@@ -323,6 +332,6 @@ fn apply(tx: &Connection, index: &mut QueueIndex, cmd: Command, now: Timestamp) 
         Command::Exec(f) => f(tx, now).map(Outcome::Done),
         Command::PutDossier { center, code, req, actor } => dossier::put_dossier(tx, &center, &code, &req, &actor, now),
         Command::PutDossiers { records } => Ok(Outcome::Dossiers(dossier::apply_each(tx, &records, Ties::ContentHash, now))),
-        Command::Rate { center, req } => rating::rate(tx, &center, &req, now),
+        Command::Rate { center, req, key } => rating::rate(tx, &center, &req, key.as_deref(), now),
     }
 }

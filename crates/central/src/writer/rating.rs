@@ -4,9 +4,11 @@ use jiff::Timestamp;
 use motcua_domain::ErrorCode;
 use motcua_domain::api::RatingRequest;
 use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::Outcome;
+use crate::catalog::hex;
 use crate::error::AppError;
 
 /// Checks a rating without the database: the score, the comment's length,
@@ -23,7 +25,7 @@ pub fn validate(req: &RatingRequest) -> Result<(), AppError> {
     }
     match (&req.ticket_token, &req.dossier_code) {
         (Some(_), None) => Ok(()),
-        (None, Some(code)) => motcua_domain::DossierCodeRules::default().parse(code).map(|_| ()).map_err(AppError::from),
+        (None, Some(code)) => motcua_domain::DossierCodeRules::default().parse_exact(code).map(|_| ()).map_err(AppError::from),
         _ => Err(AppError::invalid(
             "give exactly one of ticket_token and dossier_code",
             "Cần đúng một trong hai: phiếu số thứ tự hoặc mã hồ sơ",
@@ -31,8 +33,22 @@ pub fn validate(req: &RatingRequest) -> Result<(), AppError> {
     }
 }
 
-pub(super) fn rate(tx: &Connection, center: &str, req: &RatingRequest, now: Timestamp) -> Result<Outcome, AppError> {
+pub(super) fn rate(tx: &Connection, center: &str, req: &RatingRequest, key: Option<&str>, now: Timestamp) -> Result<Outcome, AppError> {
     validate(req)?;
+    let hash = hex(&Sha256::digest(serde_json::to_vec(req)?));
+    if let Some(key) = key {
+        let seen: Option<(String, String)> = tx
+            .prepare_cached("SELECT request_hash, rating_id FROM rating_idempotency WHERE center = ?1 AND key = ?2")?
+            .query_row(params![center, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((seen_hash, id)) = seen {
+            if seen_hash != hash {
+                return Err(AppError::code(ErrorCode::IdempotencyKeyReused));
+            }
+            let id = Uuid::parse_str(&id).map_err(|e| AppError::Internal(format!("stored rating id {id}: {e}")))?;
+            return Ok(Outcome::Rated { id, created: false });
+        }
+    }
     let (ticket_id, dossier_code) = match (&req.ticket_token, &req.dossier_code) {
         (Some(token), None) => {
             let row = crate::tickets::by_token(tx, token)?
@@ -41,7 +57,7 @@ pub(super) fn rate(tx: &Connection, center: &str, req: &RatingRequest, now: Time
             (Some(row.id.to_string()), None)
         }
         (None, Some(code)) => {
-            let code = motcua_domain::DossierCodeRules::default().parse(code)?;
+            let code = motcua_domain::DossierCodeRules::default().parse_exact(code)?;
             let exists: Option<i64> = tx
                 .prepare_cached("SELECT 1 FROM dossiers WHERE code = ?1 AND center = ?2")?
                 .query_row(params![code.as_str(), center], |r| r.get(0))
@@ -61,5 +77,9 @@ pub(super) fn rate(tx: &Connection, center: &str, req: &RatingRequest, now: Time
         "INSERT INTO ratings (id, center, ticket_id, dossier_code, score, comment, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![id.to_string(), center, ticket_id, dossier_code, req.score, req.comment, now.as_millisecond()])?;
-    Ok(Outcome::Rated(id))
+    if let Some(key) = key {
+        tx.prepare_cached("INSERT INTO rating_idempotency (center, key, request_hash, rating_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![center, key, hash, id.to_string(), now.as_millisecond()])?;
+    }
+    Ok(Outcome::Rated { id, created: true })
 }

@@ -64,6 +64,7 @@ impl Api {
             voice: Default::default(),
             kiosk_silent_after: motcua_central::fleet::DEFAULT_SILENT_AFTER,
             dossiers: Default::default(),
+            limits: Default::default(),
         };
         let state = state::build(config, clock.clone()).expect("state");
         Self { app: motcua_central::app(state.clone()), state, clock, db, _dir: dir }

@@ -68,7 +68,10 @@ impl Kiosk {
             })?,
             None => DossierCodeRules::default(),
         };
-        let store = Store::open(&config.data_dir)?;
+        let (store, store_fault) = Store::open_or_degraded(&config.data_dir)?;
+        if let Some(f) = &store_fault {
+            tracing::error!(code = f.code, error = %f, "KIOSK STORE FAULT: running degraded, online tickets only");
+        }
         let client = CentralClient::new(&config)?;
         let printer = Printer::new(config.printer.clone());
         let printer_status = PrinterStatus::new(config.printer.to_string(), PrinterState::Unknown, Some("not checked yet".into()));
@@ -84,7 +87,11 @@ impl Kiosk {
             },
         };
         let cached = store.cached_catalog()?;
-        let fleet = FleetState::load(&store)?;
+        let mut fleet = FleetState::load(&store)?;
+        if let Some(f) = &store_fault {
+            // The heartbeat tells the console.
+            fleet.last_error = Some(f.code.clone());
+        }
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new(Inner {
             renderer: Renderer::new()?,
@@ -94,7 +101,7 @@ impl Kiosk {
             printer,
             rules,
             catalog: RwLock::new(None::<CatalogState>),
-            health: Mutex::new(Health { online: None, authorised: true, printer: printer_status, last_sync }),
+            health: Mutex::new(Health { online: None, authorised: true, printer: printer_status, last_sync, offline_reason: None }),
             queues: Mutex::new(None),
             events,
             sync_wake: Notify::new(),
@@ -104,6 +111,7 @@ impl Kiosk {
             force_beat: std::sync::atomic::AtomicBool::new(false),
             started: std::time::Instant::now(),
             id_key: tokio::sync::Mutex::new(None),
+            store_fault: Mutex::new(store_fault),
         });
         if let Some((etag, json)) = cached
             && let Err(e) = inner.install_catalog(&json, etag)
@@ -296,7 +304,9 @@ impl Kiosk {
         if request.ticket_token.is_none() && request.dossier_code.is_none() {
             return Err(EngineError::InvalidInput("a rating needs a ticket or a dossier".into()));
         }
-        let r = self.inner.client.rate(&request, self.inner.retry()).await;
+        // One key per rating, reused by every retry: the server counts it once.
+        let key = uuid::Uuid::now_v7().to_string();
+        let r = self.inner.client.rate(&request, &key, self.inner.retry()).await;
         self.inner.note(&r);
         r
     }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::EngineError;
 use crate::printer::{Printer, PrinterError, PrinterState, PrinterStatus};
 use crate::search::SearchIndex;
-use crate::store::Store;
+use crate::store::{Store, StoreFault};
 use crate::types::{KioskEvent, KioskStatus};
 
 /// A catalog with its search index and ETag.
@@ -32,6 +32,8 @@ pub(crate) struct Health {
     pub authorised: bool,
     pub printer: PrinterStatus,
     pub last_sync: Option<Timestamp>,
+    /// The code of the last "unreachable" failure while offline.
+    pub offline_reason: Option<String>,
 }
 
 /// What staff set for this kiosk, as the server last said, and the last error
@@ -88,6 +90,8 @@ pub(crate) struct Inner {
     pub started: std::time::Instant,
     /// The deployment's ID key, fetched when a card is first scanned; in memory only.
     pub id_key: tokio::sync::Mutex<Option<super::id_card::HeldKey>>,
+    /// The store's problem, found at start or while running.
+    pub store_fault: Mutex<Option<StoreFault>>,
 }
 
 // Lock poisoning: the values behind `health`, `catalog` and `queues` are
@@ -136,9 +140,17 @@ impl Inner {
         }
     }
 
-    /// A slip printed: the last error is behind us.
+    /// A slip printed: the last error is behind us, but for a store fault,
+    /// which stands until the kiosk restarts with a usable store.
     pub fn clear_error(&self) {
-        if self.fleet().last_error.take().is_some() {
+        let standing = self.store_fault().map(|f| f.code);
+        let changed = {
+            let mut f = self.fleet();
+            let changed = f.last_error != standing;
+            f.last_error = standing;
+            changed
+        };
+        if changed {
             self.fleet_changed();
         }
     }
@@ -189,6 +201,7 @@ impl Inner {
             let f = self.fleet();
             (f.maintenance, f.notice.clone().filter(|n| n.is_current(Timestamp::now())))
         };
+        let store = self.store_fault().map(Box::new);
         let h = self.health();
         Ok(KioskStatus {
             // Not yet known counts as offline: the UI shows the offline banner
@@ -203,7 +216,43 @@ impl Inner {
             catalog_loaded,
             maintenance,
             notice,
+            offline_reason: if h.online == Some(true) { None } else { h.offline_reason.clone() },
+            store,
         })
+    }
+
+    /// The store's problem, if it has one.
+    pub fn store_fault(&self) -> Option<StoreFault> {
+        self.store_fault.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Offline tickets are refused now because of the store: its fault.
+    pub fn offline_blocked(&self) -> Option<StoreFault> {
+        self.store_fault().filter(|f| f.blocks_offline(Timestamp::now()))
+    }
+
+    /// A store write failed while running: a full disk, a read-only or a
+    /// damaged file becomes the kiosk's store fault (status, log, heartbeat);
+    /// other errors are only logged by the caller.
+    pub fn note_store_error(&self, e: &EngineError) {
+        let EngineError::StoreFault(f) = e else { return };
+        let changed = {
+            let mut current = self.store_fault.lock().unwrap_or_else(PoisonError::into_inner);
+            let changed = current.as_ref().is_none_or(|c| c.kind != f.kind);
+            if changed {
+                let mut fault = (**f).clone();
+                if fault.path.as_os_str().is_empty() {
+                    fault.path = self.config.data_dir.join("kiosk.db");
+                }
+                *current = Some(fault);
+            }
+            changed
+        };
+        if changed {
+            tracing::error!(code = f.code, error = %f, "the local store failed; offline tickets are refused until the kiosk restarts with a usable store");
+            self.record_error(&f.code);
+            self.publish_status();
+        }
     }
 
     /// Sends an event; with no window or test listening it goes nowhere, which is fine.
@@ -235,9 +284,20 @@ impl Inner {
     pub fn note<T>(&self, result: &Result<T, EngineError>) {
         let (online, authorised) = match result {
             Ok(_) => (true, Some(true)),
-            Err(e) if e.is_unreachable() => (false, None),
+            Err(e) if e.is_unreachable() => {
+                let mut h = self.health();
+                if h.offline_reason.as_deref() != Some(e.code()) {
+                    if matches!(e, EngineError::ServerUntrusted(_)) {
+                        tracing::error!(error = %e, "the central server's certificate was refused");
+                    }
+                    h.offline_reason = Some(e.code().to_owned());
+                    // A new reason is a status change even while offline already.
+                    h.online = None;
+                }
+                (false, None)
+            }
             Err(EngineError::NotAuthorised(_)) => (true, Some(false)),
-            Err(EngineError::Api(_)) => (true, Some(true)),
+            Err(EngineError::Api(_) | EngineError::UnknownApi { .. }) => (true, Some(true)),
             Err(_) => return,
         };
         let changed = {
@@ -322,7 +382,11 @@ impl Inner {
         match result? {
             Some((json, etag)) => {
                 let catalog = self.install_catalog(&json, etag.clone())?;
-                self.store.save_catalog(etag.as_deref(), &json)?;
+                // In use now either way; only a restart while offline would miss it.
+                if let Err(e) = self.store.save_catalog(etag.as_deref(), &json) {
+                    tracing::error!(error = %e, "the catalog was not cached in the store");
+                    self.note_store_error(&e);
+                }
                 Ok(catalog)
             }
             None => self.cached().map(|(c, _)| c).ok_or(EngineError::CatalogUnavailable),

@@ -27,8 +27,14 @@ const IDLE: Duration = Duration::from_secs(30);
 /// Whether the failure may go away by itself (retry later, keep the row).
 fn is_transient(e: &EngineError) -> bool {
     match e {
-        EngineError::ServerUnreachable { .. } | EngineError::NotAuthorised(_) | EngineError::Internal(_) => true,
+        EngineError::ServerUnreachable { .. }
+        | EngineError::ServerUntrusted(_)
+        | EngineError::NotAuthorised(_)
+        | EngineError::Internal(_)
+        | EngineError::StoreFault(_) => true,
         EngineError::Api(api) => matches!(api.code, ErrorCode::RateLimited | ErrorCode::Internal | ErrorCode::Unauthorized),
+        // A newer server's code: a server fault or a "slow down" passes; any other refusal is for good.
+        EngineError::UnknownApi { status, .. } => *status >= 500 || *status == 429,
         _ => false,
     }
 }
@@ -42,23 +48,29 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
         if rows.is_empty() {
             break;
         }
-        let results: Vec<_> = futures_util::stream::iter(rows.into_iter().map(|row| {
-            let client = inner.client.clone();
-            async move {
-                let r = client.issue(&row.body, &row.idempotency_key, Retry::Once).await;
-                (row, r)
-            }
-        }))
-        .buffered(IN_FLIGHT)
-        .collect()
-        .await;
+        // Requests start in outbox order, a few at a time; after the first
+        // transient failure no new one starts (those in flight are dropped:
+        // the server may have them, and the next pass's retry, under the same
+        // key, gets the same ticket). A lost link or a struggling server is
+        // not sent the whole outbox on every pass.
+        let mut results = std::pin::pin!(
+            futures_util::stream::iter(rows.into_iter().map(|row| {
+                let client = inner.client.clone();
+                async move {
+                    let r = client.issue(&row.body, &row.idempotency_key, Retry::Once).await;
+                    (row, r)
+                }
+            }))
+            .buffered(IN_FLIGHT)
+        );
         let mut delivered = Vec::new();
         let mut stop: Option<EngineError> = None;
-        for (row, result) in results {
+        while let Some((row, result)) = results.next().await {
             match result {
                 Ok((view, _)) => delivered.push((row.seq, row.journal_id, view.id.to_string())),
                 Err(e) if is_transient(&e) => {
-                    stop.get_or_insert(e);
+                    stop = Some(e);
+                    break;
                 }
                 Err(e) => {
                     tracing::error!(journal_id = %row.journal_id, error = %e, "offline ticket refused by the server; kept as rejected");
@@ -90,12 +102,16 @@ pub(crate) async fn pass(inner: &Arc<Inner>) -> Result<SyncReport, EngineError> 
 }
 
 /// The background task: a pass whenever woken (new offline ticket, server
-/// back) or after a pause; while offline, probes the server.
+/// back) or after a pause; while offline, probes the server. After a failed
+/// pass it waits out its pause whatever wakes it: another request answered
+/// meanwhile says the server is there, not that it takes tickets again.
 pub(crate) async fn run(inner: Arc<Inner>) {
     let mut pause = FIRST_PAUSE;
     loop {
+        let mut failed = true;
         let wait = match pass(&inner).await {
             Ok(report) if report.error.is_none() && report.remaining == 0 => {
+                failed = false;
                 if inner.known_offline() {
                     // Nothing to send, but learn when the server is back
                     // (`refresh_catalog` records the answer; a failure is expected here).
@@ -110,6 +126,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
                 }
             }
             Ok(report) if report.error.is_none() => {
+                failed = false;
                 pause = FIRST_PAUSE;
                 Duration::ZERO
             }
@@ -126,6 +143,10 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             }
         };
         if wait.is_zero() {
+            continue;
+        }
+        if failed {
+            tokio::time::sleep(wait).await;
             continue;
         }
         tokio::select! {

@@ -146,7 +146,12 @@ impl Inner {
             None => screen_only,
         };
         let state = if error.is_none() { PrintState::Printed } else { PrintState::Failed };
-        self.store.set_print_state(&ticket.id, state, error.as_ref().map(PrinterError::code))?;
+        // The slip is out (or not) either way: a store that cannot record it
+        // is reported, and the ticket stays reprintable where it is journalled.
+        if let Err(e) = self.store.set_print_state(&ticket.id, state, error.as_ref().map(PrinterError::code)) {
+            tracing::error!(error = %e, number = %ticket.number, "print state not recorded in the store");
+            self.note_store_error(&e);
+        }
         match &error {
             Some(e) => self.record_error(e.code()),
             None => self.clear_error(),
@@ -215,13 +220,20 @@ impl Inner {
         let ticket = match online {
             Ok((view, _)) => {
                 let ticket = from_view(&catalog, service, view);
-                self.store.journal_online(&ticket, &key, &local_day(&catalog, ticket.issued_at))?;
+                self.journal_online(&catalog, &ticket, &key);
                 self.bump_waiting(&ticket.service_id);
                 ticket
             }
             Err(e) if e.is_unreachable() => match self.config.offline {
                 OfflinePolicy::Refuse => return Err(EngineError::OfflineRefused(e.to_string())),
-                OfflinePolicy::Issue => self.issue_offline(&catalog, service, request)?,
+                OfflinePolicy::Issue => {
+                    // An offline ticket exists only in the journal: no journal, no ticket.
+                    if let Some(f) = self.offline_blocked() {
+                        tracing::warn!(code = f.code, "offline ticket refused: the store is degraded");
+                        return Err(EngineError::StoreFault(Box::new(f)));
+                    }
+                    self.issue_offline(&catalog, service, request, &key).inspect_err(|e| self.note_store_error(e))?
+                }
             },
             Err(e) => return Err(e),
         };
@@ -229,17 +241,36 @@ impl Inner {
         self.print_ticket(&catalog, ticket, screen_only, lang).await
     }
 
+    /// Journals a ticket the server issued. The server committed it before
+    /// answering, so it is the record; a store that cannot keep the local
+    /// copy (reprints) is reported and the citizen still gets the slip.
+    fn journal_online(&self, catalog: &Catalog, ticket: &KioskTicket, key: &str) {
+        if let Err(e) = self.store.journal_online(ticket, key, &local_day(catalog, ticket.issued_at)) {
+            tracing::error!(error = %e, number = %ticket.number, "online ticket not journalled locally; the server holds it");
+            self.note_store_error(&e);
+        }
+    }
+
     /// An offline ticket: kiosk-scoped number, journal + outbox in one transaction.
-    fn issue_offline(&self, catalog: &Catalog, service: &Service, mut request: IssueTicketRequest) -> Result<KioskTicket, EngineError> {
+    ///
+    /// It keeps `key`, the key of the tap's online attempt: that attempt may
+    /// have been committed by a server whose answer never arrived. Delivered
+    /// under the same key, the offline ticket is recognised as the same tap,
+    /// and the server keeps one ticket, under the number on this slip.
+    fn issue_offline(
+        &self,
+        catalog: &Catalog,
+        service: &Service,
+        mut request: IssueTicketRequest,
+        key: &str,
+    ) -> Result<KioskTicket, EngineError> {
         let now = Timestamp::now();
-        // A new key: the online attempt may have reached the server with another body.
-        let key = uuid::Uuid::now_v7().to_string();
         let token = new_token();
         let ahead = self.bump_waiting(&service.id);
         let counters = catalog.counters_of(&service.id).count().max(1) as u32;
         let priority_name =
             request.priority.as_ref().and_then(|p| catalog.priority_categories.iter().find(|c| &c.id == p)).map(|c| c.name.clone());
-        let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), &key, |draft| {
+        let ticket = self.store.journal_offline(&service.id, &local_day(catalog, now), key, |draft| {
             let number = format!("{}-{}-{:03}", service.letter, self.config.kiosk_code, draft.seq);
             request.issued_at = Some(now);
             request.offline = Some(OfflineTicket { number: number.clone(), token: token.clone() });
@@ -296,7 +327,7 @@ impl Inner {
             other => other,
         })?;
         let ticket = from_view(&catalog, service, view);
-        self.store.journal_online(&ticket, &key, &local_day(&catalog, ticket.issued_at))?;
+        self.journal_online(&catalog, &ticket, &key);
         self.print_ticket(&catalog, ticket, screen_only, lang).await
     }
 

@@ -11,6 +11,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::error::EngineError;
 use crate::types::KioskTicket;
 
+mod fault;
+
+pub use fault::{FaultKind, Journal, StoreFault};
+
 /// Embedded migrations, applied in order; `PRAGMA user_version` counts them.
 const MIGRATIONS: [&str; 1] = [include_str!("migrations/0001_init.sql")];
 
@@ -92,45 +96,156 @@ fn now_ms() -> i64 {
     Timestamp::now().as_millisecond()
 }
 
-/// The migrations already applied (`PRAGMA user_version`); more than this
-/// build knows is [`EngineError::StoreTooNew`]: its tables may mean
-/// something this kiosk would misread or overwrite.
-fn schema_version(conn: &Connection, path: &Path) -> Result<usize, EngineError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    match usize::try_from(found) {
-        Ok(v) if v <= MIGRATIONS.len() => Ok(v),
-        _ => Err(EngineError::StoreTooNew { path: path.to_path_buf(), found, known: MIGRATIONS.len() }),
-    }
-}
-
 /// Applies the migrations after `applied`, each in its own transaction with its number.
-fn migrate(conn: &mut Connection, applied: usize) -> Result<(), EngineError> {
+fn migrate(conn: &mut Connection, applied: usize) -> Result<(), (usize, rusqlite::Error)> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let number = i + 1;
-        let failed = |e: rusqlite::Error| EngineError::Store(format!("migration {number}: {e}"));
-        let tx = conn.transaction().map_err(failed)?;
-        tx.execute_batch(sql).map_err(failed)?;
-        tx.pragma_update(None, "user_version", number).map_err(failed)?;
-        tx.commit().map_err(failed)?;
+        let tx = conn.transaction().map_err(|e| (number, e))?;
+        tx.execute_batch(sql).map_err(|e| (number, e))?;
+        tx.pragma_update(None, "user_version", number).map_err(|e| (number, e))?;
+        tx.commit().map_err(|e| (number, e))?;
     }
     Ok(())
 }
 
+/// Why a store file could not be opened.
+enum OpenError {
+    /// Written by a newer kiosk: refused, the kiosk does not start.
+    TooNew(EngineError),
+    /// Damaged, unwritable, full: the kiosk can start degraded.
+    Fault(FaultKind, String),
+}
+
+/// The setting that remembers a fault across restarts (a corrupt store set
+/// aside: no offline tickets until the day's numbers cannot clash).
+const FAULT_KEY: &str = "store_fault";
+/// How long offline tickets stay refused after a corrupt store was replaced.
+const OFFLINE_PAUSE_AFTER_RESET: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// Opens `path` in `data_dir`, migrates it, checks it (`quick_check`) and
+/// writes to it once, so that a store that opens is one that works.
+fn try_open(data_dir: &Path, path: &Path) -> Result<Connection, OpenError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| OpenError::Fault(FaultKind::of_io(&e), format!("cannot create {}: {e}", data_dir.display())))?;
+    let fault = |e: rusqlite::Error| {
+        let mut kind = FaultKind::of_sqlite(&e).unwrap_or(FaultKind::Unavailable);
+        // SQLite says "unable to open" or "disk I/O error" for several causes; the folder tells which.
+        if kind != FaultKind::Corrupt
+            && let Err(io) = fault::probe_dir(data_dir)
+        {
+            kind = FaultKind::of_io(&io);
+        }
+        OpenError::Fault(kind, e.to_string())
+    };
+    let mut conn = Connection::open(path).map_err(fault)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(fault)?;
+    // Read the version first: switching a newer file to WAL would already write to it.
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(fault)?;
+    let version = match usize::try_from(found) {
+        Ok(v) if v <= MIGRATIONS.len() => v,
+        _ => return Err(OpenError::TooNew(EngineError::StoreTooNew { path: path.to_path_buf(), found, known: MIGRATIONS.len() })),
+    };
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(fault)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(fault)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(fault)?;
+    migrate(&mut conn, version).map_err(|(number, e)| match fault(e) {
+        OpenError::Fault(kind, detail) => OpenError::Fault(kind, format!("migration {number}: {detail}")),
+        other => other,
+    })?;
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(fault)?;
+    if check != "ok" {
+        return Err(OpenError::Fault(FaultKind::Corrupt, format!("quick_check: {check}")));
+    }
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('store_opened_at', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [Timestamp::now().to_string()],
+    )
+    .map_err(fault)?;
+    Ok(conn)
+}
+
+/// A store in memory: online tickets of this run only.
+fn in_memory() -> Result<Connection, EngineError> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn, 0).map_err(|(number, e)| EngineError::Store(format!("migration {number}: {e}")))?;
+    Ok(conn)
+}
+
 impl Store {
     /// Opens (creating) `data_dir/kiosk.db` and applies the migrations; a
-    /// store written by a newer kiosk is refused before anything is written.
+    /// store written by a newer kiosk is refused before anything is written,
+    /// and so is a damaged or unwritable one ([`Store::open_or_degraded`]
+    /// starts anyway). Tests only: the kiosk opens its store degraded-or-not.
+    #[cfg(test)]
     pub fn open(data_dir: &Path) -> Result<Store, EngineError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| EngineError::Store(format!("cannot create {}: {e}", data_dir.display())))?;
         let path = data_dir.join("kiosk.db");
-        let mut conn = Connection::open(&path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Read the version first: switching a newer file to WAL would already write to it.
-        let version = schema_version(&conn, &path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(&mut conn, version)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        match try_open(data_dir, &path) {
+            Ok(conn) => Ok(Store { conn: Mutex::new(conn) }),
+            Err(OpenError::TooNew(e)) => Err(e),
+            Err(OpenError::Fault(kind, detail)) => Err(EngineError::StoreFault(Box::new(StoreFault::new(kind, detail, &path)))),
+        }
+    }
+
+    /// Opens the store as [`Store::open`] does; when it is damaged,
+    /// read-only or full, starts degraded instead: a corrupt file is renamed
+    /// aside (never deleted) and a new store started, offline tickets paused
+    /// for a day; an unwritable one is left untouched and online tickets are
+    /// journalled in memory. A newer kiosk's store is still refused.
+    pub fn open_or_degraded(data_dir: &Path) -> Result<(Store, Option<StoreFault>), EngineError> {
+        let path = data_dir.join("kiosk.db");
+        let (kind, detail) = match try_open(data_dir, &path) {
+            Ok(conn) => {
+                let store = Store { conn: Mutex::new(conn) };
+                let fault = store.remembered_fault();
+                return Ok((store, fault));
+            }
+            Err(OpenError::TooNew(e)) => return Err(e),
+            Err(OpenError::Fault(kind, detail)) => (kind, detail),
+        };
+        let mut fault = StoreFault::new(kind, detail, &path);
+        if kind == FaultKind::Corrupt {
+            match fault::set_aside(&path, fault.since) {
+                Ok(aside) => {
+                    fault.kept_aside = Some(aside);
+                    match try_open(data_dir, &path) {
+                        Ok(conn) => {
+                            fault.journal = Journal::Disk;
+                            fault.offline_until = fault.since.checked_add(OFFLINE_PAUSE_AFTER_RESET).ok();
+                            let store = Store { conn: Mutex::new(conn) };
+                            if let Err(e) = store.set_setting(FAULT_KEY, Some(&serde_json::to_string(&fault)?)) {
+                                tracing::error!(error = %e, "the store fault could not be remembered across a restart");
+                            }
+                            return Ok((store, Some(fault)));
+                        }
+                        Err(OpenError::Fault(_, more)) => {
+                            fault.detail = format!("{}; a new store could not be made either: {more}", fault.detail);
+                        }
+                        Err(OpenError::TooNew(e)) => fault.detail = format!("{}; {e}", fault.detail),
+                    }
+                }
+                Err(e) => fault.detail = format!("{}; the file could not be moved aside: {e}", fault.detail),
+            }
+        } else {
+            fault.waiting_in_file = fault::waiting_in(&path);
+        }
+        Ok((Store { conn: Mutex::new(in_memory()?) }, Some(fault)))
+    }
+
+    /// A fault found at an earlier start that still holds (a corrupt store
+    /// replaced less than a day ago); one that has passed is forgotten.
+    fn remembered_fault(&self) -> Option<StoreFault> {
+        let json = self.setting(FAULT_KEY).ok()??;
+        let fault: Option<StoreFault> = serde_json::from_str(&json).ok();
+        match fault {
+            Some(f) if f.blocks_offline(Timestamp::now()) => Some(f),
+            _ => {
+                if let Err(e) = self.set_setting(FAULT_KEY, None) {
+                    tracing::warn!(error = %e, "a past store fault could not be cleared");
+                }
+                None
+            }
+        }
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {

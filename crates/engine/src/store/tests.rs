@@ -80,3 +80,45 @@ fn a_print_state_outside_the_three_known_is_an_error_not_pending() {
     assert_eq!(err.code(), "store");
     assert!(err.to_string().contains("\"queued\""));
 }
+
+#[test]
+fn a_garbage_store_is_set_aside_not_deleted_and_a_new_one_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    std::fs::write(&path, b"garbage, not a database: half a page written before the power went").unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert_eq!(err.code(), "store_corrupt", "{err}");
+    assert!(path.is_file(), "the strict open changes nothing");
+
+    let (store, fault) = Store::open_or_degraded(dir.path()).unwrap();
+    let fault = fault.unwrap();
+    assert_eq!((fault.kind, fault.journal), (FaultKind::Corrupt, Journal::Disk));
+    let aside = fault.kept_aside.clone().unwrap();
+    assert!(std::fs::read(&aside).unwrap().starts_with(b"garbage"), "kept as it was");
+    assert!(fault.blocks_offline(Timestamp::now()));
+    assert_eq!(store.counts().unwrap(), (0, 0, 0));
+    drop(store);
+    // Remembered by the new store until the pause is over.
+    let (_, again) = Store::open_or_degraded(dir.path()).unwrap();
+    assert_eq!(again.and_then(|f| f.kept_aside), Some(aside));
+}
+
+#[test]
+fn a_damaged_page_is_found_at_open_by_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.save_catalog(Some("\"e\""), &"x".repeat(20_000)).unwrap();
+    }
+    let path = dir.path().join("kiosk.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[4096..8192].fill(0xa5);
+    std::fs::write(&path, &bytes).unwrap();
+    let (_, fault) = Store::open_or_degraded(dir.path()).unwrap();
+    let fault = fault.unwrap();
+    assert_eq!(fault.code, "store_corrupt", "{fault}");
+    assert!(fault.kept_aside.is_some());
+}

@@ -19,6 +19,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("console.js", JS, include_bytes!("../../../assets/console.js")),
     ("fleet.js", JS, include_bytes!("../../../assets/fleet.js")),
     ("board.css", CSS, include_bytes!("../../../assets/board.css")),
+    ("ticket.css", CSS, include_bytes!("../../../assets/ticket.css")),
     ("board.js", JS, include_bytes!("../../../assets/board.js")),
     ("live.js", JS, include_bytes!("../../../assets/live.js")),
     ("page.js", JS, include_bytes!("../../../assets/page.js")),
