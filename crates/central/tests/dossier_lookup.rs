@@ -232,3 +232,36 @@ async fn the_openapi_document_says_heard_at_is_always_there_and_may_be_null() {
     assert!(doc["paths"]["/api/v1/dossiers/by-id-card"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/id-key"]["get"].is_object());
 }
+
+#[tokio::test]
+async fn after_the_retention_days_the_card_no_longer_finds_the_dossier_but_its_code_does() {
+    let api = Api::new(MONDAY_9AM);
+    let token = integration_token(&api, "vp-tinh");
+    let code_ = "000.00.21.H62-261126-0031";
+    push(&api, &token, vec![national(code_, "Nguyễn Văn An", Some(CARD_NUMBER), "20261126083000", "20261130084500")]).await;
+    let hashes = || api.count("SELECT count(*) FROM dossiers WHERE applicant_id_hash IS NOT NULL");
+    let seeded = hashes();
+
+    // A day short of a year: kept, still found by the card.
+    api.clock.set(ts(MONDAY_9AM).checked_add(jiff::SignedDuration::from_hours(24 * 364)).unwrap());
+    let r = motcua_central::ops::retention::run_once(&api.state, 365).await.unwrap();
+    assert_eq!(r.applicant_id_hashes, 0, "{r}");
+    let (s, v) = by_card(&api, KIOSK, &[CARD_NUMBER]).await;
+    assert_eq!((s, codes(&v)), (200, vec![code_]), "{v}");
+
+    // Past it: the hash is gone, so the card finds nothing; the code still finds the dossier.
+    api.clock.set(ts(MONDAY_9AM).checked_add(jiff::SignedDuration::from_hours(24 * 366)).unwrap());
+    let r = motcua_central::ops::retention::run_once(&api.state, 365).await.unwrap();
+    assert!(r.applicant_id_hashes >= 1, "{r}");
+    assert_eq!(hashes(), seeded - r.applicant_id_hashes as i64);
+    let stored: Option<String> = rusqlite::Connection::open(&api.db)
+        .unwrap()
+        .query_row("SELECT applicant_id_hash FROM dossiers WHERE code = ?1", [code_], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, None);
+    let (s, v) = by_card(&api, KIOSK, &[CARD_NUMBER]).await;
+    assert_eq!((s, codes(&v)), (200, Vec::<&str>::new()), "{v}");
+    let (s, _, v) = api.call("GET", &format!("/api/v1/dossiers/{code_}"), Some(KIOSK), None, None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["applicant"], "");
+}
