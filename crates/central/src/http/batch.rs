@@ -11,11 +11,13 @@ use motcua_domain::ErrorCode;
 use motcua_domain::sources::{BatchItemResult, DossierBatchRequest, DossierBatchResponse, ItemError, MAX_BATCH_DOSSIERS, WriteOutcome};
 use serde_json::Value;
 
-use super::extract::Integration;
+use super::extract::{Auth, Integration};
+use crate::catalog::CenterCatalog;
 use crate::error::AppError;
 use crate::metrics::Metrics;
 use crate::sources::record::{Context, Problem, Unknown, cells_of_json, map_row};
 use crate::state::SharedState;
+use crate::writer::dossier::DossierRecord;
 use crate::writer::{Command, Outcome, SourceKind};
 
 /// Largest batch body: 1,000 dossiers of up to 4 KiB each.
@@ -55,54 +57,18 @@ pub async fn batch(
             invalid_body(&r.body_text())
         }
     })?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| invalid_body(&format!("not JSON ({e})")))?;
-    let items = value.get("dossiers").and_then(Value::as_array).ok_or_else(|| invalid_body("no \"dossiers\" array"))?;
-    if items.len() > MAX_BATCH_DOSSIERS {
-        return Err(AppError::msg(
-            ErrorCode::BatchTooLarge,
-            format!("a batch holds at most {MAX_BATCH_DOSSIERS} dossiers, this one {}; nothing was stored", items.len()),
-            format!("Mỗi lần gửi tối đa {MAX_BATCH_DOSSIERS} hồ sơ, lần này {}; chưa hồ sơ nào được lưu", items.len()),
-        ));
-    }
     let cat = auth.catalog(&state)?;
-    let now = state.clock.now();
-    let ctx = Context {
-        center: &auth.center,
-        tz: &cat.tz,
-        rules: &state.dossier_rules,
-        mapping: None,
-        unknown: Unknown::Reject,
-        received: now,
-        now,
-        source: SourceKind::Push,
-        actor: &auth.name,
-        id_key: Some(&state.id_key),
+    // Reading and mapping a thousand dossiers is CPU work of some
+    // milliseconds: on a blocking thread, so the kiosks' lookups served by
+    // the async workers do not queue behind it.
+    let prepared = {
+        let state = state.clone();
+        let auth = auth.clone();
+        tokio::task::spawn_blocking(move || prepare(&state, &auth, &cat, &body))
+            .await
+            .map_err(|e| AppError::Internal(format!("dossier batch mapping: {e}")))??
     };
-    // Each item's place: its result already (rejected), or the index of its record.
-    let mut results: Vec<Result<usize, BatchItemResult>> = Vec::with_capacity(items.len());
-    let mut records = Vec::new();
-    let mut codes = Vec::with_capacity(items.len());
-    for item in items {
-        let Some(cells) = cells_of_json(item) else {
-            let error = ItemError { code: ErrorCode::InvalidRequest, message: "a dossier must be a JSON object".into() };
-            codes.push(None);
-            results.push(Err(BatchItemResult { code: None, outcome: WriteOutcome::Rejected, error: Some(error) }));
-            continue;
-        };
-        let mapped = map_row(&cells, &ctx);
-        codes.push(mapped.code.clone());
-        match mapped.result {
-            Ok(record) => {
-                results.push(Ok(records.len()));
-                records.push(record);
-            }
-            Err(problems) => results.push(Err(BatchItemResult {
-                code: mapped.code,
-                outcome: WriteOutcome::Rejected,
-                error: Some(Problem::item_error(&problems)),
-            })),
-        }
-    }
+    let Prepared { results, records, codes } = prepared;
     let mut written = if records.is_empty() {
         Vec::new()
     } else {
@@ -151,4 +117,64 @@ pub async fn batch(
         "dossier batch"
     );
     Ok(Json(DossierBatchResponse { results: out }))
+}
+
+/// A batch read and mapped: per item its record's index or its rejection,
+/// the records to write, and each item's code.
+struct Prepared {
+    results: Vec<Result<usize, BatchItemResult>>,
+    records: Vec<DossierRecord>,
+    codes: Vec<Option<String>>,
+}
+
+/// Reads the body and maps each item through the same checks as every way in.
+fn prepare(state: &SharedState, auth: &Auth, cat: &CenterCatalog, body: &[u8]) -> Result<Prepared, AppError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| invalid_body(&format!("not JSON ({e})")))?;
+    let items = value.get("dossiers").and_then(Value::as_array).ok_or_else(|| invalid_body("no \"dossiers\" array"))?;
+    if items.len() > MAX_BATCH_DOSSIERS {
+        return Err(AppError::msg(
+            ErrorCode::BatchTooLarge,
+            format!("a batch holds at most {MAX_BATCH_DOSSIERS} dossiers, this one {}; nothing was stored", items.len()),
+            format!("Mỗi lần gửi tối đa {MAX_BATCH_DOSSIERS} hồ sơ, lần này {}; chưa hồ sơ nào được lưu", items.len()),
+        ));
+    }
+    let now = state.clock.now();
+    let ctx = Context {
+        center: &auth.center,
+        tz: &cat.tz,
+        rules: &state.dossier_rules,
+        mapping: None,
+        unknown: Unknown::Reject,
+        received: now,
+        now,
+        source: SourceKind::Push,
+        actor: &auth.name,
+        id_key: Some(&state.id_key),
+    };
+    // Each item's place: its result already (rejected), or the index of its record.
+    let mut results: Vec<Result<usize, BatchItemResult>> = Vec::with_capacity(items.len());
+    let mut records = Vec::new();
+    let mut codes = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(cells) = cells_of_json(item) else {
+            let error = ItemError { code: ErrorCode::InvalidRequest, message: "a dossier must be a JSON object".into() };
+            codes.push(None);
+            results.push(Err(BatchItemResult { code: None, outcome: WriteOutcome::Rejected, error: Some(error) }));
+            continue;
+        };
+        let mapped = map_row(&cells, &ctx);
+        codes.push(mapped.code.clone());
+        match mapped.result {
+            Ok(record) => {
+                results.push(Ok(records.len()));
+                records.push(record);
+            }
+            Err(problems) => results.push(Err(BatchItemResult {
+                code: mapped.code,
+                outcome: WriteOutcome::Rejected,
+                error: Some(Problem::item_error(&problems)),
+            })),
+        }
+    }
+    Ok(Prepared { results, records, codes })
 }

@@ -190,11 +190,7 @@ fn bodies(doc: &mut Value, missing: &mut Vec<String>) {
 
     // One or two keyed hashes (`http::id_card::lookup`); a hash made with
     // another key is 409, which no schema can tell.
-    c(
-        "IdCardLookupRequest",
-        "id_hashes",
-        json!({"minItems": 1, "maxItems": 2, "items": {"type": "string", "pattern": ID_HASH}}),
-    );
+    c("IdCardLookupRequest", "id_hashes", json!({"minItems": 1, "maxItems": 2, "items": {"type": "string", "pattern": ID_HASH}}));
 
     // Each item is mapped on its own: one that is not a dossier is rejected
     // in the answer (200), so the body takes any item.
