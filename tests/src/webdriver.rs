@@ -263,20 +263,18 @@ impl Session {
         Ok(())
     }
 
-    /// What a USB scanner does: a burst of key events a few ms apart, then
-    /// Enter, with no field focused.
+    /// What a USB scanner does: a burst of key events, then Enter, with no
+    /// field focused. The events go in one task: a real scanner's key events
+    /// carry the time the keys arrived, so a page busy repainting (a
+    /// screenshot's frames) does not open gaps in a burst, and a synthetic
+    /// event's time is when it is made.
     pub fn scanner_burst(&self, text: &str) -> Result<()> {
-        self.js_async(
-            r#"const [text, done] = arguments;
-               const keys = [...text, "Enter"];
-               let i = 0;
-               const next = () => {
-                 if (i >= keys.length) return done(true);
-                 const key = keys[i++];
+        self.js(
+            r#"const [text] = arguments;
+               for (const key of [...text, "Enter"]) {
                  document.body.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
-                 setTimeout(next, 4);
-               };
-               next();"#,
+               }
+               return true;"#,
             json!([text]),
         )?;
         Ok(())

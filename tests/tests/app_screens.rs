@@ -17,8 +17,9 @@ mod harness;
 use std::time::Duration;
 
 use harness::{kiosk_bin, start_driver, write_config};
+use motcua_central::sources::upstream::{DEMO_CARD_DOSSIERS, DEMO_ID_CARD};
 use motcua_tests::webdriver::{Session, screen_path};
-use motcua_tests::{DOSSIER_PROCESSING, DOSSIER_READY, LAND, central_bin, spawn_central};
+use motcua_tests::{Central, DOSSIER_PROCESSING, DOSSIER_READY, LAND, central_bin};
 use serde_json::{Value, json};
 
 const SIZES: &[(u32, u32)] = &[(1080, 1920), (1920, 1080), (1366, 768), (1280, 1024)];
@@ -239,6 +240,21 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     w.check("error-screen");
     w.home();
 
+    // A chip ID card: its holder's dossiers, one of them received at a commune
+    // center (with "may be out of date": this server's limit is one second),
+    // and a card that matches nothing.
+    s.scanner_burst(DEMO_ID_CARD).expect("scan a card");
+    s.wait("card-dossiers", secs(10)).expect("the card's dossiers");
+    w.check_pages("card-list", "card-dossiers");
+    s.click(&format!("card-dossier-{}", DEMO_CARD_DOSSIERS[0])).expect("open the ward's dossier");
+    s.wait("dossier", secs(10)).expect("the ward's dossier");
+    w.check_pages("dossier-pages", "dossier-elsewhere");
+    w.home();
+    s.scanner_burst(&DEMO_ID_CARD.replace("001099012345", "079203000111")).expect("scan an unknown card");
+    s.wait("card-none", secs(10)).expect("no dossier for the card");
+    w.check("card-none");
+    w.home();
+
     s.click("home-collect").expect("collect");
     s.wait("keyboard-code", secs(5)).expect("keyboard");
     w.check("collect");
@@ -304,7 +320,8 @@ fn every_screen_fits_every_lobby_screen_size() {
         _ => SIZES.to_vec(),
     };
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut central = spawn_central(central_bin!(), &tmp.path().join("central.db"));
+    // Word from the source is old after a second: the dossier screen's longest form, with its warning.
+    let mut central = Central::spawn(central_bin!(), &tmp.path().join("central.db"), ["--demo", "--dossier-stale-after", "1s"]);
     let slips = tmp.path().join("slips");
     let (_driver, base) = start_driver();
     let mut problems = Vec::new();

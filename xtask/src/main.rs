@@ -36,6 +36,8 @@ const TEST_PACKAGES: &[&str] = &[
     "chromium-driver",
     // A D-Bus session bus for the single-instance test (tests/tests/single_instance.rs).
     "dbus-daemon",
+    // A chip ID card's QR for the card lookup test (tests/tests/app_id_card.rs).
+    "qrencode",
     // A venv for schemathesis (crates/central/tests/conformance.rs).
     "python3-venv",
     // SIGHUP to the server (certificate reload) and tmpfs mounts (kiosk store faults).
@@ -62,10 +64,11 @@ fn main() -> ExitCode {
         Some("screens") => screens(),
         Some("loadtest") => loadtest(&args[1..]),
         Some("bench-board") => bench_board(&args[1..]),
+        Some("bench-dossiers") => bench_dossiers(&args[1..]),
         Some("chaos") => chaos(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | chaos | fuzz [--runs N | --seconds S] [--jobs J] [--minimize] [TARGET…]"
+            Err("usage: cargo xtask demo | test | screens | setup | server | loadtest [KIOSKS SECONDS] | bench-board [CONSOLES BOARDS CALLS_EACH] | bench-dossiers [EXISTING PUSH BATCH LOOKUPS] | chaos | fuzz [--runs N | --seconds S] [--jobs J] [--minimize] [TARGET…]"
                 .into())
         }
     };
@@ -324,6 +327,19 @@ fn cargo_test_with_display(args: &[&str]) -> Result<()> {
         .args(args)
         .env("PATH", path)
         .env("MOTCUA_KIOSK_BIN", target_dir().join("debug/motcua-kiosk")))
+}
+
+/// Batch push of dossiers into a big database while kiosks look dossiers up
+/// (crates/central/examples/dossier_bench.rs), release build; the database
+/// (about 1 GB for a million dossiers) is deleted afterwards.
+fn bench_dossiers(args: &[String]) -> Result<()> {
+    run(cargo().args(["build", "--release", "-p", "motcua-central", "--bin", "motcua-central", "--example", "dossier_bench"]))?;
+    let dir = std::env::temp_dir().join(format!("motcua-bench-dossiers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let release = target_dir().join("release");
+    let result = run(Command::new(release.join("examples/dossier_bench")).arg(release.join("motcua-central")).arg(&dir).args(args));
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// Call-next → the number on every lobby board, in headless chromium, against

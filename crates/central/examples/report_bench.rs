@@ -132,6 +132,7 @@ async fn run(db: PathBuf, now: Timestamp) {
         voice: Default::default(),
         kiosk_silent_after: motcua_central::fleet::DEFAULT_SILENT_AFTER,
         limits: Default::default(),
+        dossiers: Default::default(),
     };
     let state = state::build(config, Arc::new(FixedClock::new(now))).unwrap();
     let router = motcua_central::app(state.clone());

@@ -85,6 +85,33 @@ impl Catalogs {
     pub fn center_of_counter(&self, counter_id: &str) -> Option<&Arc<CenterCatalog>> {
         self.centers.values().find(|c| c.counter(counter_id).is_some())
     }
+
+    /// The province a center belongs to: the top of its chain of parents
+    /// (itself when it has none). A parent the server does not hold ends the chain.
+    pub fn province_of<'a>(&'a self, id: &'a str) -> &'a str {
+        let mut at = id;
+        // Depth-limited: a catalog import refuses cycles, a damaged one must not hang us.
+        for _ in 0..16 {
+            match self.centers.get(at).and_then(|c| c.center().parent.as_deref()) {
+                Some(parent) if self.centers.contains_key(parent) => at = parent,
+                _ => break,
+            }
+        }
+        at
+    }
+
+    /// The ids of every center of `id`'s province (itself included), sorted:
+    /// where a dossier may be looked up from (Decree 118/2025: dossiers are
+    /// received regardless of administrative boundary within the province).
+    pub fn province_centers(&self, id: &str) -> Vec<String> {
+        let province = self.province_of(id);
+        let mut ids: Vec<String> = self.centers.keys().filter(|c| self.province_of(c) == province).cloned().collect();
+        if ids.is_empty() {
+            ids.push(id.to_string());
+        }
+        ids.sort();
+        ids
+    }
 }
 
 /// Errors while loading a catalog back from the database.

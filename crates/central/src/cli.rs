@@ -56,6 +56,12 @@ enum Cmd {
         /// Seconds without a heartbeat after which a kiosk is silent (alert on the console).
         #[arg(long, default_value_t = 120, env = "MOTCUA_CENTRAL_KIOSK_SILENT_AFTER", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         kiosk_silent_after: u64,
+        /// Pull dossiers from the source a mapping file's [source] names, every [source] every (repeatable).
+        #[arg(long = "pull", value_name = "MAPPING", env = "MOTCUA_CENTRAL_PULL", value_delimiter = ',')]
+        pulls: Vec<PathBuf>,
+        /// A dossier the source has not vouched for in this long is shown as possibly out of date (e.g. 30m, 6h).
+        #[arg(long, default_value = "6h", env = "MOTCUA_CENTRAL_DOSSIER_STALE_AFTER", value_parser = parse_duration)]
+        dossier_stale_after: std::time::Duration,
         /// Load shedding and timeouts (README, "Overload").
         #[command(flatten)]
         limits: crate::server::Limits,
@@ -177,6 +183,25 @@ enum NoticeCmd {
 
 #[derive(Subcommand)]
 enum DossiersCmd {
+    /// Pull what changed from the province's one-stop system (its REST endpoint) into the mirror, through
+    /// the same checks as the API: once, or every --every. Records that do not map are reported with their
+    /// place. Exit status (once): 0 every record written or unchanged, 2 some rejected, 1 the pass failed.
+    Pull {
+        #[arg(long)]
+        db: PathBuf,
+        /// The upstream endpoint that lists dossiers (default: the mapping file's [source] url).
+        #[arg(long)]
+        source: Option<String>,
+        /// The mapping file (TOML): [source] (paging, incremental mode, credentials), [columns], [status], [centers].
+        #[arg(long)]
+        mapping: PathBuf,
+        /// Run a pass this often until stopped (60s, 5m); without it, one pass.
+        #[arg(long, value_parser = parse_duration)]
+        every: Option<std::time::Duration>,
+        /// The center of records that name none (default: the mapping file's [source] center).
+        #[arg(long)]
+        center: Option<String>,
+    },
     /// Import an exported file (CSV, XLSX or JSON; our or the national field names) through the same
     /// checks as the API. Good rows are applied and every bad row is reported with its row and column.
     /// Exit status: 0 all rows good, 2 some rows rejected (the others applied), 1 nothing applied.
@@ -316,12 +341,15 @@ pub fn main() -> ExitCode {
             voice_repeat,
             voice_english,
             kiosk_silent_after,
+            pulls,
+            dossier_stale_after,
             limits,
             ops,
         } => {
             let voice = state::VoiceConfig { dir: voice_dir, repeat: voice_repeat, english: voice_english };
             let silent_after = std::time::Duration::from_secs(kiosk_silent_after);
-            serve(listen, db, demo.then_some(demo_history_days), lookup_limit, public_url, voice, silent_after, limits, ops)
+            let dossiers = state::DossierConfig { stale_after: dossier_stale_after, pulls };
+            serve(listen, db, demo.then_some(demo_history_days), lookup_limit, public_url, voice, silent_after, dossiers, limits, ops)
         }
         Cmd::Report { db, center, from, to, out, service, counter } => {
             let args = crate::reports::CliReport { db, center, from, to, out, service, counter };
@@ -335,6 +363,9 @@ pub fn main() -> ExitCode {
         Cmd::Catalog { command: CatalogCmd::Import { db, file, check } } => import(&db, &file, check),
         Cmd::Dossiers { command: DossiersCmd::Import { db, center, file, mapping, dry_run, as_of } } => {
             return import_dossiers(db, center, file, mapping, dry_run, as_of);
+        }
+        Cmd::Dossiers { command: DossiersCmd::Pull { db, source, mapping, every, center } } => {
+            return crate::sources::pull::cli::pull(db, source, mapping, every, center);
         }
     };
     match result {
@@ -620,6 +651,11 @@ fn parse_as_of(db: &std::path::Path, center: &str, text: &str) -> Result<jiff::T
     crate::sources::fields::time(&crate::sources::Raw::Text(text.to_string()), &cat.tz).map_err(|e| format!("--as-of: {e}"))
 }
 
+/// `60s`, `5m`, `6h`, `500ms` or seconds.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    crate::sources::pull::spec::duration(text)
+}
+
 /// `demo`: None without `--demo`, else the days of history to seed.
 #[allow(clippy::too_many_arguments)] // one per `serve` option group
 fn serve(
@@ -630,6 +666,7 @@ fn serve(
     public_url: Option<String>,
     voice: state::VoiceConfig,
     kiosk_silent_after: std::time::Duration,
+    dossiers: state::DossierConfig,
     limits: crate::server::Limits,
     ops: crate::ops::ServeOps,
 ) -> Result<(), String> {
@@ -666,10 +703,25 @@ fn serve(
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{addr}"));
-        let config = Config { db, demo: demo.is_some(), lookup_limit_per_min: lookup_limit, public_url, voice, kiosk_silent_after, limits: limits.clone() };
+        let pulls = dossiers.pulls.clone();
+        let config = Config {
+            db,
+            demo: demo.is_some(),
+            lookup_limit_per_min: lookup_limit,
+            public_url,
+            voice,
+            kiosk_silent_after,
+            limits: limits.clone(),
+            dossiers,
+        };
         let state = state::build(config, clock)?;
         crate::fleet::watch::spawn(state.clone());
         crate::ops::retention::spawn(state.clone(), ops.retention_days);
+        crate::sources::pull::spawn_all(&state, &pulls)?;
+        if demo.is_some() {
+            // The demo's one-stop system: dossiers arrive and change while you watch.
+            crate::sources::upstream::start_demo(&state).await?;
+        }
         let app = crate::app(state);
         println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();

@@ -6,16 +6,24 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-/// Numbered migrations, applied in order; `PRAGMA user_version` records the last one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_staff.sql"),
-    include_str!("../migrations/0003_sources.sql"),
-    include_str!("../migrations/0004_fleet.sql"),
-    include_str!("../migrations/0005_reliability.sql"),
-    // 0006 is another branch's number: 0007 goes after it when that one is merged.
-    include_str!("../migrations/0007_reports.sql"),
+/// Numbered migrations (the number is the file's prefix), applied in order;
+/// `PRAGMA user_version` records the number of the last one applied. Numbers
+/// may have gaps (6 was never used), but a new migration takes a number above
+/// the last one: a database already past a gap would never apply it.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_staff.sql")),
+    (3, include_str!("../migrations/0003_sources.sql")),
+    (4, include_str!("../migrations/0004_fleet.sql")),
+    (5, include_str!("../migrations/0005_reliability.sql")),
+    (7, include_str!("../migrations/0007_reports.sql")),
+    (8, include_str!("../migrations/0008_sources.sql")),
 ];
+
+/// The schema this server writes: the last migration's number.
+fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |(n, _)| *n)
+}
 
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
@@ -81,20 +89,20 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection, DbError> {
 /// Whether the file's schema is this server's: every migration applied, none newer.
 pub fn schema_is_current(conn: &Connection) -> Result<bool, DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok(current == MIGRATIONS.len() as i64)
+    Ok(current == latest())
 }
 
-/// How many migrations this server has (the schema version it writes).
+/// The schema version this server writes (its last migration's number).
 pub fn known_version() -> usize {
-    MIGRATIONS.len()
+    usize::try_from(latest()).unwrap_or(0)
 }
 
-/// An in-memory database with the first `version` migrations applied: the
+/// An in-memory database with the migrations up to `version` applied: the
 /// schema a file of that version must have (`motcua-central check`).
 pub fn reference_schema(version: usize) -> Result<Connection, DbError> {
     let mut conn = Connection::open_in_memory()?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().take(version) {
-        let number = i + 1;
+    for (n, sql) in MIGRATIONS.iter().filter(|(n, _)| usize::try_from(*n).is_ok_and(|n| n <= version)) {
+        let number = usize::try_from(*n).unwrap_or(0);
         let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
         tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
         tx.commit().map_err(|source| DbError::Migrate { number, source })?;
@@ -104,14 +112,14 @@ pub fn reference_schema(version: usize) -> Result<Connection, DbError> {
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), DbError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > MIGRATIONS.len() as i64 {
-        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known: MIGRATIONS.len() });
+    if current > latest() {
+        return Err(DbError::TooNew { path: path.to_path_buf(), found: current, known: usize::try_from(latest()).unwrap_or(0) });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
-        let number = i + 1;
+    for (n, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > current) {
+        let number = usize::try_from(*n).unwrap_or(0);
         let tx = conn.transaction().map_err(|source| DbError::Migrate { number, source })?;
         tx.execute_batch(sql).map_err(|source| DbError::Migrate { number, source })?;
-        tx.pragma_update(None, "user_version", number as i64).map_err(|source| DbError::Migrate { number, source })?;
+        tx.pragma_update(None, "user_version", *n).map_err(|source| DbError::Migrate { number, source })?;
         tx.commit().map_err(|source| DbError::Migrate { number, source })?;
     }
     Ok(())
@@ -185,7 +193,7 @@ mod tests {
         drop(conn);
         let conn = open_and_migrate(&path).expect("second open is a no-op");
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-        assert_eq!(v, MIGRATIONS.len() as i64);
+        assert_eq!(v, latest());
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
         assert_eq!(mode, "wal");
         let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("sync");

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod fleet;
 pub mod http;
+pub mod id_key;
 pub mod metrics;
 pub mod ops;
 pub mod queue_rules;

@@ -31,6 +31,10 @@ pub struct Metrics {
     pub dossier_lookup_invalid: AtomicU64,
     /// Dossier lookups refused by the rate limit (`motcua_dossier_lookup_limited_total`).
     pub dossier_lookup_limited: AtomicU64,
+    /// Lookups by chip ID card (`motcua_dossier_id_card_lookups_total`).
+    pub dossier_id_lookups: AtomicU64,
+    /// ID card lookups that found no dossier (`motcua_dossier_id_card_lookup_misses_total`).
+    pub dossier_id_lookup_misses: AtomicU64,
     /// Tickets called to counters, recalls included (`motcua_calls_total`).
     pub calls: AtomicU64,
     /// Requests refused with 503 server_busy (`motcua_http_requests_shed_total`).
@@ -89,6 +93,8 @@ impl Metrics {
         counter("motcua_dossier_lookup_misses_total", "Dossier lookups for a code that does not exist.", &self.dossier_lookup_misses);
         counter("motcua_dossier_lookup_invalid_total", "Dossier lookups refused: not a dossier code.", &self.dossier_lookup_invalid);
         counter("motcua_dossier_lookup_limited_total", "Dossier lookups refused by the rate limit.", &self.dossier_lookup_limited);
+        counter("motcua_dossier_id_card_lookups_total", "Dossier lookups by chip ID card (keyed hash).", &self.dossier_id_lookups);
+        counter("motcua_dossier_id_card_lookup_misses_total", "ID card lookups that found no dossier.", &self.dossier_id_lookup_misses);
         counter("motcua_calls_total", "Tickets called to counters.", &self.calls);
         counter("motcua_dossier_batches_total", "Dossier batches pushed and answered.", &self.dossier_batches);
         let name = "motcua_dossier_batch_items_total";

@@ -31,8 +31,29 @@ pub struct Config {
     pub voice: VoiceConfig,
     /// A kiosk without a heartbeat for this long is silent (default 2 minutes).
     pub kiosk_silent_after: std::time::Duration,
+    /// Dossier freshness and the sources pulled from.
+    pub dossiers: DossierConfig,
     /// When the server sheds load and cuts slow clients off.
     pub limits: crate::server::Limits,
+}
+
+/// Dossier freshness and the sources the server pulls from.
+#[derive(Debug, Clone)]
+pub struct DossierConfig {
+    /// A dossier the source has not vouched for in this long may be out of
+    /// date: its answer says `stale` (default 6 hours).
+    pub stale_after: std::time::Duration,
+    /// Mapping files with a `[source]` table: `serve --pull FILE` polls each.
+    pub pulls: Vec<PathBuf>,
+}
+
+/// How long a dossier's status is taken as current without word from its source.
+pub const DEFAULT_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+impl Default for DossierConfig {
+    fn default() -> Self {
+        Self { stale_after: DEFAULT_STALE_AFTER, pulls: Vec::new() }
+    }
 }
 
 /// How calls are spoken on the boards.
@@ -108,6 +129,8 @@ pub struct AppState {
     pub voice_options: crate::voice::VoiceOptions,
     /// Kiosk heartbeats, maintenance and notices: what kiosks were last told.
     pub fleet: crate::fleet::Fleet,
+    /// The key ID card numbers are hashed with (kiosks fetch it; sources' numbers are hashed on arrival).
+    pub id_key: crate::id_key::IdKey,
     /// The slots and the queue in front of the handlers.
     pub gate: crate::http::overload::Gate,
 }
@@ -126,6 +149,8 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
     let voice_options = crate::voice::VoiceOptions { repeat: config.voice.repeat, english: config.voice.english, ..Default::default() };
     voice_options.validate().map_err(|e| e.to_string())?;
     let writer_conn = crate::db::open_and_migrate(&config.db).map_err(|e| e.to_string())?;
+    let id_key = crate::id_key::IdKey::load_or_create(&config.db)?;
+    id_key.reconcile(&writer_conn).map_err(|e| e.to_string())?;
     let pool = Arc::new(ReadPool::new(&config.db));
     let now = clock.now();
     let (catalogs, fleet) = {
@@ -157,6 +182,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         voice,
         voice_options,
         fleet,
+        id_key,
         gate,
     }))
 }

@@ -169,12 +169,114 @@ pub struct DossierView {
     pub status: StatusView,
     /// Derived from the due date.
     pub overdue: bool,
-    /// Where to collect the result.
+    /// Where to collect the result, as the source says; without it, at the
+    /// holding center (`center`).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub collect_at: Option<String>,
     /// Processing steps, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The center that holds the dossier: any center of the kiosk's province
+    /// (a dossier may be received at a commune center and looked up at the provincial one).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub center: Option<DossierCenter>,
+    /// When the center last heard from the source (the one-stop system)
+    /// about this dossier, or last checked with it; null when unknown.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
+    pub heard_at: Option<Timestamp>,
+    /// True when `heard_at` is older than the server's limit
+    /// (`--dossier-stale-after`): the status may be out of date.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+/// The center that holds a dossier, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierCenter {
+    /// Its id in the catalog.
+    pub id: String,
+    /// Its official name.
+    pub name: String,
+    /// Its English name.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub name_en: Option<String>,
+    /// province, district or commune (free text).
+    pub level: String,
+    /// Its street address: where to collect a result when the source names no place.
+    pub address: String,
+    /// Its phone number for citizens.
+    pub hotline: String,
+}
+
+/// `GET /api/v1/id-key` (kiosk token): the deployment's key for hashing ID
+/// card numbers on the kiosk, so the number itself never reaches the server.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdKeyResponse {
+    /// The key: 64 hex digits (32 bytes). Keep it in memory only.
+    pub key: String,
+    /// Its fingerprint, sent back with each lookup.
+    pub key_id: String,
+}
+
+impl std::fmt::Debug for IdKeyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdKeyResponse").field("key_id", &self.key_id).finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/v1/dossiers/by-id-card`: a citizen scanned a chip ID card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IdCardLookupRequest {
+    /// The fingerprint of the key the hashes were made with (`GET /api/v1/id-key`).
+    pub key_id: String,
+    /// HMAC-SHA256 (64 hex digits) of the card's 12-digit number, and of its
+    /// old 9-digit number when the card carries one: one or two.
+    pub id_hashes: Vec<String>,
+}
+
+/// One of a person's dossiers, as a list shows it (masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierSummary {
+    /// The dossier code: choosing it opens `GET /api/v1/dossiers/{code}`.
+    pub code: String,
+    /// The procedure applied for.
+    pub procedure_name: String,
+    /// Masked, e.g. "Nguyễn T** L**".
+    pub applicant: String,
+    /// When the dossier was received.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub received_at: Timestamp,
+    /// When the result is due.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub due_at: Timestamp,
+    /// The current status.
+    pub status: StatusView,
+    /// Derived from the due date.
+    pub overdue: bool,
+    /// The center that holds it.
+    pub center: DossierCenter,
+    /// When the center last heard from the source about it; null when unknown.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
+    pub heard_at: Option<Timestamp>,
+}
+
+/// The answer to an ID card lookup: that person's dossiers in the province, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdCardLookupResponse {
+    /// At most 20, newest received first; empty when none matches.
+    pub dossiers: Vec<DossierSummary>,
+    /// More dossiers match than the list holds.
+    pub more: bool,
 }
 
 /// `PUT /api/v1/dossiers/{code}` (staff).
@@ -434,6 +536,8 @@ pub enum ErrorCode {
     KioskNotFound,
     /// The kiosk id belongs to another center: a kiosk token reports only for its own center's kiosks.
     KioskCenterMismatch,
+    /// An ID card lookup hashed with a key the server no longer uses: fetch `GET /api/v1/id-key` again.
+    IdKeyChanged,
     /// 422: a time is out of order (`due_at` before `received_at`, an `until`
     /// that has passed, an `issued_at` ahead of the server's clock): a rule
     /// between values that the request's schema cannot state.
@@ -480,6 +584,7 @@ impl ErrorCode {
             Self::BatchTooLarge => "batch_too_large",
             Self::KioskNotFound => "kiosk_not_found",
             Self::KioskCenterMismatch => "kiosk_center_mismatch",
+            Self::IdKeyChanged => "id_key_changed",
             Self::DatesOutOfOrder => "dates_out_of_order",
             Self::ServerBusy => "server_busy",
             Self::RequestTimeout => "request_timeout",
@@ -507,6 +612,7 @@ impl ErrorCode {
             | Self::DossierNotReady
             | Self::TicketStateConflict
             | Self::CounterPaused
+            | Self::IdKeyChanged
             | Self::OfflineTicketConflict => 409,
             Self::IdempotencyKeyReused | Self::DatesOutOfOrder | Self::DossierCodeMismatch => 422,
             Self::RequestTimeout => 408,
@@ -527,7 +633,9 @@ impl ErrorCode {
             Self::NotFound => "Không tìm thấy.",
             Self::ServiceNotFound => "Không tìm thấy dịch vụ này. Vui lòng chọn lại.",
             Self::TicketNotFound => "Không tìm thấy phiếu số thứ tự này.",
-            Self::DossierNotFound => "Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy hẹn.",
+            Self::DossierNotFound => {
+                "Hệ thống chưa có thông tin hồ sơ mang mã này. Vui lòng kiểm tra lại mã in trên giấy tiếp nhận và hẹn trả kết quả, hoặc hỏi tại bàn hướng dẫn."
+            }
             Self::CounterNotFound => "Không tìm thấy quầy này.",
             Self::PriorityNotFound => "Không có đối tượng ưu tiên này. Vui lòng chọn lại.",
             Self::DailyCapReached => "Hôm nay đã hết số cho dịch vụ này. Mời ông/bà quay lại vào buổi làm việc sau.",
@@ -546,6 +654,7 @@ impl ErrorCode {
             Self::BatchTooLarge => "Mỗi lần gửi tối đa 1.000 hồ sơ; chưa hồ sơ nào được lưu.",
             Self::KioskNotFound => "Không tìm thấy máy kiosk này trong trung tâm.",
             Self::KioskCenterMismatch => "Máy kiosk này thuộc trung tâm khác. Vui lòng báo cán bộ kỹ thuật kiểm tra cấu hình.",
+            Self::IdKeyChanged => "Máy kiosk vừa được cập nhật khoá tra cứu. Vui lòng quét lại thẻ căn cước.",
             Self::DatesOutOfOrder => "Các mốc thời gian không đúng thứ tự. Vui lòng kiểm tra lại ngày giờ.",
             Self::ServerBusy => "Hệ thống đang quá tải. Vui lòng thử lại sau ít giây.",
             Self::RequestTimeout => "Yêu cầu gửi đến quá chậm nên đã bị ngắt. Vui lòng thử lại.",
@@ -564,7 +673,9 @@ impl ErrorCode {
             Self::NotFound => "Not found.",
             Self::ServiceNotFound => "This service does not exist. Please choose again.",
             Self::TicketNotFound => "No such queue ticket.",
-            Self::DossierNotFound => "No dossier has this code. Please check the code on your appointment receipt.",
+            Self::DossierNotFound => {
+                "The system has no information on a dossier with this code yet. Please check the code printed on your appointment receipt, or ask at the information desk."
+            }
             Self::CounterNotFound => "No such counter.",
             Self::PriorityNotFound => "No such priority category. Please choose again.",
             Self::DailyCapReached => "All of today's numbers for this service are taken. Please come back at the next opening.",
@@ -585,6 +696,7 @@ impl ErrorCode {
             Self::BatchTooLarge => "A batch holds at most 1,000 dossiers; none was stored.",
             Self::KioskNotFound => "No kiosk with this id in the center.",
             Self::KioskCenterMismatch => "This kiosk belongs to another center. Please ask the IT staff to check its configuration.",
+            Self::IdKeyChanged => "The kiosk has just updated its lookup key. Please scan your ID card again.",
             Self::DatesOutOfOrder => "The dates are out of order. Please check them.",
             Self::ServerBusy => "The server is busy. Please try again in a few seconds.",
             Self::RequestTimeout => "The request arrived too slowly and was cut off. Please try again.",

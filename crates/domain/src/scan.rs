@@ -1,7 +1,8 @@
 //! What a scanner (or a citizen's typing) gave the kiosk: a dossier code, a
-//! ticket's lookup URL or token, or something that is neither.
+//! ticket's lookup URL or token, a chip ID card's QR, or something that is none of them.
 
 use crate::dossier_code::{CodeRejection, DossierCode, DossierCodeRules, query_value};
+use crate::id_card::{IdCard, parse_id_card};
 
 /// A ticket lookup token: 22 to 64 URL-safe characters (128 random bits or more).
 pub fn is_ticket_token(s: &str) -> bool {
@@ -15,14 +16,20 @@ pub enum ScanPayload {
     Dossier(DossierCode),
     /// A queue ticket's token, from its QR (lookup URL) or typed.
     Ticket(String),
+    /// The QR of a chip ID card (căn cước): its numbers only.
+    IdCard(IdCard),
     /// Neither; the reason says why it is not a dossier code.
     Garbage(CodeRejection),
 }
 
-/// Tells apart a dossier code, a ticket lookup URL or token, and garbage.
+/// Tells apart a dossier code, a ticket lookup URL or token, a chip ID
+/// card's QR (its strict shape, see [`crate::id_card`]) and garbage.
 /// A ticket URL is any URL whose path ends in `/t/TOKEN`; a URL carrying the
 /// code in `?ma=` or `?code=` is a dossier.
 pub fn classify_scan(input: &str, rules: &DossierCodeRules) -> ScanPayload {
+    if let Some(card) = parse_id_card(input) {
+        return ScanPayload::IdCard(card);
+    }
     let trimmed = input.trim();
     if let Some(token) = ticket_token_in_url(trimmed) {
         return ScanPayload::Ticket(token);
@@ -70,6 +77,14 @@ mod tests {
         let c = "000.00.12.H62-201105-0004";
         assert!(matches!(classify(c), ScanPayload::Dossier(d) if d.as_str() == c));
         assert!(matches!(classify(&format!("https://dvc.vinhphuc.gov.vn/tra-cuu?ma={c}")), ScanPayload::Dossier(_)));
+    }
+
+    #[test]
+    fn a_card_qr_is_a_card_and_a_near_miss_is_garbage() {
+        let card = "001099012345||Nguyễn Văn An|01011990|Nam|Số 1 Hùng Vương, Vĩnh Yên, Vĩnh Phúc|15082021";
+        assert!(matches!(classify(card), ScanPayload::IdCard(_)));
+        assert!(matches!(classify(&card.replace("|Nam|", "|M|")), ScanPayload::Garbage(_)));
+        assert!(matches!(classify("001099012345"), ScanPayload::Garbage(_)));
     }
 
     #[test]

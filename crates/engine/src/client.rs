@@ -9,7 +9,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use motcua_domain::api::{DossierView, QueuesResponse, RatingRequest, TicketResponse, TicketView};
+use motcua_domain::api::{
+    DossierView, IdCardLookupRequest, IdCardLookupResponse, IdKeyResponse, QueuesResponse, RatingRequest, TicketResponse, TicketView,
+};
 use motcua_domain::fleet::{HeartbeatRequest, HeartbeatResponse};
 use motcua_domain::{ErrorBody, ErrorCode};
 use reqwest::{RequestBuilder, Response, StatusCode, header};
@@ -313,6 +315,20 @@ impl CentralClient {
     pub async fn dossier(&self, code: &str, retry: Retry) -> Result<DossierView, EngineError> {
         let url = self.url(&format!("/dossiers/{code}"));
         let resp = self.send(|| self.http.get(&url), retry).await?;
+        Self::json(resp).await
+    }
+
+    /// The deployment's key for hashing ID card numbers (kept in memory only).
+    pub async fn id_key(&self, retry: Retry) -> Result<IdKeyResponse, EngineError> {
+        let url = self.url("/id-key");
+        let resp = self.send(|| self.http.get(&url), retry).await?;
+        Self::json(resp).await
+    }
+
+    /// A person's dossiers by the keyed hashes of their ID card's numbers.
+    pub async fn dossiers_by_card(&self, req: &IdCardLookupRequest, retry: Retry) -> Result<IdCardLookupResponse, EngineError> {
+        let url = self.url("/dossiers/by-id-card");
+        let resp = self.send(|| self.http.post(&url).json(req), retry).await?;
         Self::json(resp).await
     }
 

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use motcua_domain::Procedure;
-use motcua_domain::api::{CounterRef, DossierView, QueueState, TicketView};
+use motcua_domain::api::{CounterRef, DossierSummary, DossierView, QueueState, TicketView};
 use motcua_domain::fleet::Notice;
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +110,14 @@ pub enum Lookup {
         ticket: TicketView,
         /// Its queue's name.
         service_name: String,
+    },
+    /// A chip ID card: its holder's dossiers in the province, newest first,
+    /// masked (empty when none). Nothing of the card itself is in it.
+    IdCard {
+        /// The dossiers; choosing one looks its code up.
+        dossiers: Vec<DossierSummary>,
+        /// More dossiers match than the list holds.
+        more: bool,
     },
 }
 

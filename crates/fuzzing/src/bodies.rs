@@ -76,6 +76,7 @@ fn batch(json: &[u8]) -> Outcome {
     let tz = TimeZone::get("Asia/Ho_Chi_Minh").map_err(|e| Violation(e.to_string()))?;
     let rules = DossierCodeRules::default();
     let now = now()?;
+    let key = motcua_central::id_key::IdKey::from_bytes([7; motcua_domain::id_card::ID_KEY_BYTES]);
     let ctx = Context {
         center: "vp-tinh",
         tz: &tz,
@@ -86,6 +87,7 @@ fn batch(json: &[u8]) -> Outcome {
         now,
         source: SourceKind::Push,
         actor: "fuzz",
+        id_key: Some(&key),
     };
     let MappedBatch { results, records, codes } = match map_batch(json, &ctx) {
         Ok(m) => m,

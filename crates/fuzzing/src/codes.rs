@@ -64,6 +64,14 @@ pub fn scan(data: &[u8]) -> Outcome {
         ScanPayload::Dossier(code) => {
             ensure!(rules().parse(code.as_str()).as_ref() == Ok(code), "dossier {code} does not parse to itself")
         }
+        ScanPayload::IdCard(card) => {
+            let numbers: Vec<&str> = card.numbers().collect();
+            ensure!(numbers[0].len() == 12 && numbers[0].bytes().all(|b| b.is_ascii_digit()), "a card's number is not 12 digits");
+            ensure!(
+                numbers[1..].iter().all(|n| n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit())),
+                "a card's old number is not 9 digits"
+            );
+        }
         ScanPayload::Garbage(r) => check_rejection(r)?,
     }
     let padded = format!("\n {input} \n");

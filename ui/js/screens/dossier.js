@@ -1,7 +1,7 @@
 // Collect a result, dossier lookup (typed or scanned), the answers in plain words.
 
 import { h } from "../dom.js";
-import { formatTime, language, t } from "../i18n.js";
+import { formatTime, language, localName, t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay } from "../keyboard.js";
 import { errorInline, issue, loading, printAction } from "./common.js";
@@ -9,6 +9,15 @@ import { pager } from "../pager.js";
 
 /** The one example code shown anywhere (crates/domain/src/dossier_code.rs EXAMPLE_CODE). */
 export const EXAMPLE_CODE = "000.00.12.H62-201105-0004";
+
+/**
+ * Whether a scan may be a chip ID card's QR (12 digits, then `|`). The
+ * engine checks the whole shape strictly; this only keeps a card's number
+ * out of the code field, where it would show on screen.
+ */
+export function looksLikeIdCard(text) {
+  return /^\s*\d{12}\|/.test(String(text ?? ""));
+}
 
 /** A code keyboard screen shared by "collect" and "lookup". */
 function codeEntry(params, ctx, { testid, submit }) {
@@ -30,7 +39,15 @@ function codeEntry(params, ctx, { testid, submit }) {
     }
     submit(text);
   };
-  ctx.onScan((text) => { params.code = text; go(text); });
+  ctx.onScan((text) => {
+    // A card scanned here lists its holder's dossiers; its number is never typed into the field.
+    if (looksLikeIdCard(text)) {
+      scanLookup(text, ctx);
+      return;
+    }
+    params.code = text;
+    go(text);
+  });
   return [
     h(
       "div",
@@ -79,12 +96,14 @@ export function notReadyScreen(params, ctx) {
   );
 }
 
+const RESULT_SCREENS = { ticket: "ticketStatus", dossier: "dossier", id_card: "idCardDossiers" };
+
 /** Looks `text` up and shows the answer (or the error on `params`). */
 export async function runLookup(text, ctx, params) {
   try {
     const result = await ctx.call("lookup", { text });
     if (params) params.busy = false;
-    ctx.go(result.kind === "ticket" ? "ticketStatus" : "dossier", { result });
+    ctx.go(RESULT_SCREENS[result.kind] ?? "dossier", { result });
   } catch (err) {
     if (params) {
       params.busy = false;
@@ -129,6 +148,65 @@ function statusIcon(code) {
 const label = (s) => (language() === "en" ? s.label_en : s.label_vi);
 const nextStep = (s) => (language() === "en" ? s.next_step_en : s.next_step_vi);
 
+/** "08:15", or "08:15 27/11/2026" when not today (in the center's time zone). */
+function heardTime(iso, tz) {
+  const day = (x) => formatTime(x, { timeZone: tz, time: false });
+  const hm = formatTime(iso, { timeZone: tz, date: false });
+  return day(iso) === day(new Date().toISOString()) ? hm : `${hm} ${day(iso)}`;
+}
+
+/** When the center last heard from the source, and whether that is too old. */
+export function freshness(d, tz) {
+  if (!d.heard_at) return null;
+  const when = heardTime(d.heard_at, tz);
+  return d.stale
+    ? h("p", { class: "banner warn stale", testid: "dossier-stale", role: "status" }, icon("warning"), h("span", {}, t("lookup.stale", { time: when })))
+    : h("p", { class: "hint", testid: "dossier-heard" }, t("lookup.heard", { time: when }));
+}
+
+/** The citizen's card dossiers: newest first, status and due date, masked; a tap opens one. */
+export function idCardDossiersScreen(params, ctx) {
+  const { dossiers = [], more = false } = params.result;
+  const tz = ctx.timeZone();
+  const own = ctx.state.catalog?.center?.id;
+  if (!dossiers.length) {
+    return h(
+      "div",
+      { class: "card", testid: "card-none" },
+      h("h1", { class: "status-big status-info", testid: "screen-title" }, icon("scan"), t("card.none_title")),
+      h("p", { class: "lead" }, t("card.none")),
+      h("button", { class: "btn primary big", type: "button", testid: "card-type-code", onclick: () => ctx.go("lookup", {}, { replace: true }) }, icon("keyboard"), t("card.type_code")),
+    );
+  }
+  const open = (code) => {
+    params.busy = true;
+    runLookup(code, ctx, params);
+  };
+  const items = dossiers.map((d) =>
+    h(
+      "button",
+      { class: "tile card-dossier", type: "button", testid: `card-dossier-${d.code}`, dataset: { code: d.code, status: String(d.status.code) }, onclick: () => open(d.code) },
+      h("span", { class: `icon ${statusClass(d.status.code, d.overdue)}` }, icon(statusIcon(d.status.code))),
+      h(
+        "span",
+        { class: "label" },
+        h("span", { class: "title" }, d.procedure_name),
+        h("span", { class: `card-status ${statusClass(d.status.code, d.overdue)}`, testid: "card-dossier-status" }, label(d.status), d.overdue ? ` · ${t("lookup.overdue")}` : ""),
+        h("span", { class: "desc" }, `${t("card.due", { date: formatTime(d.due_at, { timeZone: tz, time: false }) })} · ${d.applicant} · ${d.code}`),
+        d.center && d.center.id !== own ? h("span", { class: "desc" }, t("card.at_center", { center: localName(d.center) })) : null,
+      ),
+    ),
+  );
+  return h(
+    "div",
+    { class: "screen-col", testid: "card-dossiers", dataset: { count: String(dossiers.length) } },
+    h("h1", { testid: "screen-title" }, t("card.title")),
+    h("p", { class: "lead" }, more ? t("card.more", { n: dossiers.length }) : t("card.lead")),
+    params.error ? errorInline(params.error) : null,
+    pager(items, { testid: "card-list", cls: "list", state: params }),
+  );
+}
+
 export function dossierScreen(params, ctx) {
   const d = params.result.dossier;
   const tz = ctx.timeZone();
@@ -141,6 +219,9 @@ export function dossierScreen(params, ctx) {
       h("span", {}, h("b", {}, label(e.status)), h("br"), e.unit, e.note ? ` — ${e.note}` : ""),
     );
   const history = d.history ?? [];
+  // Received at another center of the province: say which, and where to collect there.
+  const elsewhere = d.center && d.center.id !== ctx.state.catalog?.center?.id;
+  const collectAt = d.collect_at || (elsewhere ? [localName(d.center), d.center.address].filter(Boolean).join(", ") : null);
   // Blocks in reading order; the pager lays them out in columns and pages.
   const blocks = [
     h(
@@ -160,6 +241,8 @@ export function dossierScreen(params, ctx) {
       params.print ? h("p", { class: "status-ok", testid: "dossier-printed" }, t("lookup.printed")) : null,
       params.printError ? errorInline(params.printError) : null,
     ),
+    // Its own block, so the status card does not outgrow a column.
+    freshness(d, tz),
     h(
       "dl",
       { class: "facts card" },
@@ -172,7 +255,8 @@ export function dossierScreen(params, ctx) {
       { class: "facts card" },
       h("dt", {}, t("lookup.received")), h("dd", {}, formatTime(d.received_at, { timeZone: tz })),
       h("dt", {}, t("lookup.due")), h("dd", { testid: "dossier-due" }, formatTime(d.due_at, { timeZone: tz })),
-      d.collect_at ? [h("dt", {}, t("lookup.collect_at")), h("dd", { testid: "dossier-collect-at" }, d.collect_at)] : null,
+      collectAt ? [h("dt", {}, t("lookup.collect_at")), h("dd", { testid: "dossier-collect-at" }, collectAt)] : null,
+      elsewhere ? [h("dt", {}, t("lookup.held_by")), h("dd", { testid: "dossier-center" }, localName(d.center))] : null,
     ),
     // The heading travels with the first step so it never ends a page alone.
     ...history.map((e, i) => (i === 0 ? h("div", { class: "tl-first" }, h("h2", {}, t("lookup.history")), entry(e)) : entry(e))),
@@ -181,7 +265,7 @@ export function dossierScreen(params, ctx) {
     "div",
     { class: "screen-col", testid: "dossier", dataset: { code: d.code, status: String(d.status.code) } },
     h("h1", { testid: "screen-title" }, t("lookup.result_title")),
-    pager(blocks, { testid: "dossier-pages", cls: "columns", state: params }),
+    pager(blocks.filter(Boolean), { testid: "dossier-pages", cls: "columns", state: params }),
   );
 }
 

@@ -1,7 +1,7 @@
 // Every screen by route name.
 
 import { errorScreen, printingScreen, ticketScreen } from "./common.js";
-import { collectScreen, dossierScreen, lookupScreen, notReadyScreen, scanLookup, ticketStatusScreen } from "./dossier.js";
+import { collectScreen, dossierScreen, idCardDossiersScreen, lookupScreen, notReadyScreen, scanLookup, ticketStatusScreen } from "./dossier.js";
 import { homeScreen } from "./home.js";
 import { fieldProceduresScreen, procedureScreen, proceduresScreen } from "./info.js";
 import { ratingScreen, thanksScreen } from "./rating.js";
@@ -20,6 +20,7 @@ export const SCREENS = {
   notReady: notReadyScreen,
   lookup: lookupScreen,
   dossier: dossierScreen,
+  idCardDossiers: idCardDossiersScreen,
   ticketStatus: ticketStatusScreen,
   procedures: proceduresScreen,
   fieldProcedures: fieldProceduresScreen,

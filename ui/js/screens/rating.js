@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay, textKeyboard } from "../keyboard.js";
 import { errorInline, heading, loading } from "./common.js";
+import { looksLikeIdCard, scanLookup } from "./dossier.js";
 
 const FACES = [
   { score: 3, key: "good", icon: "faceGood", testid: "rate-3" },
@@ -15,6 +16,11 @@ const FACES = [
 
 /** Finds what the citizen scanned or typed: a ticket or a dossier. */
 async function identify(text, params, ctx) {
+  // A chip ID card lists its holder's dossiers, as anywhere a scan is accepted; its text is never kept here.
+  if (looksLikeIdCard(text)) {
+    scanLookup(text, ctx);
+    return;
+  }
   params.busy = true;
   params.error = null;
   ctx.render();

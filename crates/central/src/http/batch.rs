@@ -11,7 +11,8 @@ use motcua_domain::ErrorCode;
 use motcua_domain::sources::{BatchItemResult, DossierBatchRequest, DossierBatchResponse, ItemError, MAX_BATCH_DOSSIERS, WriteOutcome};
 use serde_json::Value;
 
-use super::extract::Integration;
+use super::extract::{Auth, Integration};
+use crate::catalog::CenterCatalog;
 use crate::error::AppError;
 use crate::metrics::Metrics;
 use crate::sources::record::{Context, Problem, Unknown, cells_of_json, map_row};
@@ -107,19 +108,17 @@ pub async fn batch(
         }
     })?;
     let cat = auth.catalog(&state)?;
-    let now = state.clock.now();
-    let ctx = Context {
-        center: &auth.center,
-        tz: &cat.tz,
-        rules: &state.dossier_rules,
-        mapping: None,
-        unknown: Unknown::Reject,
-        received: now,
-        now,
-        source: SourceKind::Push,
-        actor: &auth.name,
+    // Reading and mapping a thousand dossiers is CPU work of some
+    // milliseconds: on a blocking thread, so the kiosks' lookups served by
+    // the async workers do not queue behind it.
+    let prepared = {
+        let state = state.clone();
+        let auth = auth.clone();
+        tokio::task::spawn_blocking(move || prepare(&state, &auth, &cat, &body))
+            .await
+            .map_err(|e| AppError::Internal(format!("dossier batch mapping: {e}")))??
     };
-    let MappedBatch { results, records, codes } = map_batch(&body, &ctx)?;
+    let MappedBatch { results, records, codes } = prepared;
     let mut written = if records.is_empty() {
         Vec::new()
     } else {
@@ -168,4 +167,22 @@ pub async fn batch(
         "dossier batch"
     );
     Ok(Json(DossierBatchResponse { results: out }))
+}
+
+/// Maps the body through the same checks as every way in.
+fn prepare(state: &SharedState, auth: &Auth, cat: &CenterCatalog, body: &[u8]) -> Result<MappedBatch, AppError> {
+    let now = state.clock.now();
+    let ctx = Context {
+        center: &auth.center,
+        tz: &cat.tz,
+        rules: &state.dossier_rules,
+        mapping: None,
+        unknown: Unknown::Reject,
+        received: now,
+        now,
+        source: SourceKind::Push,
+        actor: &auth.name,
+        id_key: Some(&state.id_key),
+    };
+    map_batch(body, &ctx)
 }

@@ -6,6 +6,7 @@ pub mod console;
 pub mod dossiers;
 pub mod extract;
 pub mod fleet;
+pub mod id_card;
 pub mod openapi;
 pub mod overload;
 pub mod page;
@@ -45,7 +46,7 @@ pub const MAX_BODY: usize = 64 * 1024;
         health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, batch::batch, queues::list,
         queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
         staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement, fleet::heartbeat,
-        fleet::list, fleet::maintenance, fleet::set_notice, fleet::clear_notice
+        fleet::list, fleet::maintenance, fleet::set_notice, fleet::clear_notice, id_card::key, id_card::lookup
     ),
     modifiers(&BearerAuth)
 )]
@@ -85,6 +86,10 @@ async fn metrics(State(state): State<SharedState>) -> Response {
         Ok(kiosks) => text.push_str(&kiosks),
         Err(e) => tracing::warn!(error = %e, "kiosk gauges left out of /metrics"),
     }
+    match crate::sources::pull::metrics(&state) {
+        Ok(pulls) => text.push_str(&pulls),
+        Err(e) => tracing::warn!(error = %e, "pull source gauges left out of /metrics"),
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
@@ -119,6 +124,8 @@ pub fn app(state: SharedState) -> Router {
         .route("/board", get(console::board))
         .route("/announcements/{call_id}", get(voice::announcement))
         .route("/dossiers/batch", post(batch::batch).layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY)))
+        .route("/dossiers/by-id-card", post(id_card::lookup))
+        .route("/id-key", get(id_card::key))
         .route("/dossiers/{code}", get(dossiers::get).put(dossiers::put))
         .route("/queues", get(queues::list))
         .route("/events", get(queues::events))

@@ -34,6 +34,8 @@ const TICKET_TOKEN: &str = r"^[A-Za-z0-9_-]{22,64}$";
 const VERSION: &str = r"^ *[!-~][ -~]*$";
 /// An error code a kiosk reports.
 const ERROR_CODE: &str = r"^[a-z0-9_]{1,64}$";
+/// An ID card number's keyed hash: HMAC-SHA256 as lower-case hex (`motcua_domain::id_card::is_id_hash`).
+const ID_HASH: &str = r"^[0-9a-f]{64}$";
 
 const ERROR_BODY: &str = "#/components/schemas/ErrorBody";
 
@@ -185,6 +187,10 @@ fn bodies(doc: &mut Value, missing: &mut Vec<String>) {
     for field in ["outbox", "unprinted"] {
         c("HeartbeatRequest", field, json!({"format": "int64", "maximum": u32::MAX}));
     }
+
+    // One or two keyed hashes (`http::id_card::lookup`); a hash made with
+    // another key is 409, which no schema can tell.
+    c("IdCardLookupRequest", "id_hashes", json!({"minItems": 1, "maxItems": 2, "items": {"type": "string", "pattern": ID_HASH}}));
 
     // Each item is mapped on its own: one that is not a dossier is rejected
     // in the answer (200), so the body takes any item.

@@ -3,9 +3,11 @@
 //! counts, times, statuses and scores stay for the reports.
 //!
 //! What goes, and from when the days count:
-//! - `dossiers.applicant_name` (emptied) and the notes of its history (free
-//!   text about the applicant's case): from the dossier's last change, so a
-//!   dossier still moving keeps what its citizen reads at the kiosk;
+//! - `dossiers.applicant_name` (emptied), `dossiers.applicant_id_hash` (the
+//!   keyed hash of the applicant's ID card number, so the card no longer
+//!   finds it) and the notes of its history (free text about the applicant's
+//!   case): from the dossier's last change, so a dossier still moving keeps
+//!   what its citizen reads and finds at the kiosk;
 //! - `ratings.comment`: from the rating;
 //! - `calls.reason` (why an officer called a number out of order, free text
 //!   that may name the citizen): from the call.
@@ -37,6 +39,8 @@ pub const LAST_RUN_KEY: &str = "retention_last_run";
 pub struct PurgeReport {
     /// Applicant names emptied.
     pub applicant_names: u64,
+    /// Applicants' ID card hashes removed.
+    pub applicant_id_hashes: u64,
     /// History notes removed.
     pub history_notes: u64,
     /// Rating comments removed.
@@ -48,11 +52,12 @@ pub struct PurgeReport {
 impl PurgeReport {
     /// Rows changed.
     pub fn total(&self) -> u64 {
-        self.applicant_names + self.history_notes + self.rating_comments + self.call_reasons
+        self.applicant_names + self.applicant_id_hashes + self.history_notes + self.rating_comments + self.call_reasons
     }
 
     fn add(&mut self, o: PurgeReport) {
         self.applicant_names += o.applicant_names;
+        self.applicant_id_hashes += o.applicant_id_hashes;
         self.history_notes += o.history_notes;
         self.rating_comments += o.rating_comments;
         self.call_reasons += o.call_reasons;
@@ -63,8 +68,8 @@ impl std::fmt::Display for PurgeReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} applicant name(s), {} history note(s), {} rating comment(s), {} call reason(s)",
-            self.applicant_names, self.history_notes, self.rating_comments, self.call_reasons
+            "{} applicant name(s), {} ID card hash(es), {} history note(s), {} rating comment(s), {} call reason(s)",
+            self.applicant_names, self.applicant_id_hashes, self.history_notes, self.rating_comments, self.call_reasons
         )
     }
 }
@@ -81,6 +86,8 @@ pub fn purge_batch(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<Pur
     Ok(PurgeReport {
         applicant_names: run("UPDATE dossiers SET applicant_name = '' WHERE rowid IN
               (SELECT rowid FROM dossiers WHERE applicant_name != '' AND updated_at < ?1 LIMIT ?2)")?,
+        applicant_id_hashes: run("UPDATE dossiers SET applicant_id_hash = NULL WHERE rowid IN
+              (SELECT rowid FROM dossiers WHERE applicant_id_hash IS NOT NULL AND updated_at < ?1 LIMIT ?2)")?,
         history_notes: run("UPDATE dossier_history SET note = NULL WHERE id IN
               (SELECT h.id FROM dossier_history h JOIN dossiers d ON d.code = h.code
                WHERE h.note IS NOT NULL AND d.updated_at < ?1 LIMIT ?2)")?,
@@ -97,6 +104,7 @@ pub fn count(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<PurgeRepo
     let n = |sql: &str| conn.query_row(sql, [c], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64);
     Ok(PurgeReport {
         applicant_names: n("SELECT count(*) FROM dossiers WHERE applicant_name != '' AND updated_at < ?1")?,
+        applicant_id_hashes: n("SELECT count(*) FROM dossiers WHERE applicant_id_hash IS NOT NULL AND updated_at < ?1")?,
         history_notes: n("SELECT count(*) FROM dossier_history h JOIN dossiers d ON d.code = h.code
                           WHERE h.note IS NOT NULL AND d.updated_at < ?1")?,
         rating_comments: n("SELECT count(*) FROM ratings WHERE comment IS NOT NULL AND created_at < ?1")?,
@@ -173,9 +181,9 @@ mod tests {
         let new = 10_000_i64;
         for (code, at) in [("old", old), ("new", new)] {
             conn.execute(
-                "INSERT INTO dossiers (code, center, procedure_name, applicant_name, status, received_at, due_at, updated_at)
-                 VALUES (?1, 'c', 'Cấp giấy phép', 'Nguyễn Văn An', 9, ?2, ?2, ?2)",
-                params![code, at],
+                "INSERT INTO dossiers (code, center, procedure_name, applicant_name, status, received_at, due_at, updated_at, applicant_id_hash)
+                 VALUES (?1, 'c', 'Cấp giấy phép', 'Nguyễn Văn An', 9, ?2, ?2, ?2, ?3)",
+                params![code, at, "ab".repeat(32)],
             )
             .unwrap();
             conn.execute(
@@ -190,9 +198,20 @@ mod tests {
             .unwrap();
         }
         let cut = Timestamp::from_millisecond(5_000).unwrap();
-        assert_eq!(count(&conn, cut).unwrap().total(), 3);
+        assert_eq!(count(&conn, cut).unwrap().total(), 4);
         let report = purge_batch(&conn, cut).unwrap();
-        assert_eq!(report, PurgeReport { applicant_names: 1, history_notes: 1, rating_comments: 1, call_reasons: 0 });
+        assert_eq!(
+            report,
+            PurgeReport { applicant_names: 1, applicant_id_hashes: 1, history_notes: 1, rating_comments: 1, call_reasons: 0 }
+        );
+        let hashes: Vec<Option<String>> = conn
+            .prepare("SELECT applicant_id_hash FROM dossiers ORDER BY code")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(hashes, [Some("ab".repeat(32)), None], "the old dossier's card no longer finds it");
         let names: Vec<String> = conn
             .prepare("SELECT applicant_name FROM dossiers ORDER BY code")
             .unwrap()

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use motcua_domain::dossier::DossierStatus;
+use motcua_domain::id_card::normalise_id_number;
 
 use super::mapping::Mapping;
 use crate::writer::dossier::clean;
@@ -22,6 +23,9 @@ pub enum Field {
     ApplicantName,
     /// The applicant's phone (`phone`, `SoDienThoai`): read, never stored.
     Phone,
+    /// The applicant's ID card number (`applicant_id`, `SoGiayToChuHoSo`):
+    /// hashed on arrival, only the hash is stored.
+    ApplicantId,
     /// The status, 1..10 (`status`, `TrangThaiHoSo`).
     Status,
     /// Received at (`received_at`, `NgayTiepNhan`).
@@ -42,12 +46,13 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the documented table.
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Self::Code,
         Self::ProcedureId,
         Self::ProcedureName,
         Self::ApplicantName,
         Self::Phone,
+        Self::ApplicantId,
         Self::Status,
         Self::ReceivedAt,
         Self::DueAt,
@@ -66,6 +71,7 @@ impl Field {
             Self::ProcedureName => "procedure_name",
             Self::ApplicantName => "applicant_name",
             Self::Phone => "phone",
+            Self::ApplicantId => "applicant_id",
             Self::Status => "status",
             Self::ReceivedAt => "received_at",
             Self::DueAt => "due_at",
@@ -85,6 +91,7 @@ impl Field {
             Self::ProcedureName => Some("TenTTHC"),
             Self::ApplicantName => Some("ChuHoSo"),
             Self::Phone => Some("SoDienThoai"),
+            Self::ApplicantId => Some("SoGiayToChuHoSo"),
             Self::Status => Some("TrangThaiHoSo"),
             Self::ReceivedAt => Some("NgayTiepNhan"),
             Self::DueAt => Some("NgayHenTra"),
@@ -194,6 +201,27 @@ pub fn status(raw: &Raw, mapping: Option<&Mapping>) -> Result<DossierStatus, Str
         .ok_or_else(|| format!("status must be a national status code 1..10 or its Vietnamese label, got {key:?}"))
 }
 
+/// Reads an applicant's ID number: 12 digits (căn cước) or 9 (the old ID
+/// card), as text (spaces, dots, hyphens allowed) or as a number cell that
+/// lost its leading zeros (10–12 digits are a 12-digit number, 8–9 a 9-digit
+/// one). The message never repeats the value: it is personal data.
+pub fn id_number(raw: &Raw) -> Result<String, String> {
+    let bad = || "not an ID card number: 12 digits, or 9 for an old ID card (the value is not repeated here)".to_string();
+    match raw {
+        Raw::Text(s) => normalise_id_number(s).ok_or_else(bad),
+        Raw::Int(_) | Raw::Float(_) => {
+            let n = raw.whole().filter(|n| *n > 0).ok_or_else(bad)?;
+            let digits = n.to_string();
+            match digits.len() {
+                10..=12 => Ok(format!("{n:012}")),
+                8..=9 => Ok(format!("{n:09}")),
+                _ => Err(bad()),
+            }
+        }
+        Raw::Bool(_) | Raw::Local(_) | Raw::Other(_) => Err(bad()),
+    }
+}
+
 /// The time formats a source may use, for messages.
 pub const TIME_FORMATS: &str = "yyyyMMddHHmmss, RFC 3339 (2026-11-30T08:30:00+07:00), yyyy-MM-dd HH:mm[:ss] or dd/MM/yyyy HH:mm[:ss]";
 
@@ -290,6 +318,17 @@ mod tests {
         assert_eq!(status(&Raw::Text("đã trả kết quả".into()), None), Ok(DossierStatus::HandedOver));
         assert!(status(&Raw::Int(11), None).is_err());
         assert!(status(&Raw::Text("Đang giải quyết".into()), None).is_err(), "not an official label: not guessed");
+    }
+
+    #[test]
+    fn id_numbers_keep_their_leading_zeros_and_are_never_echoed() {
+        assert_eq!(id_number(&Raw::Text("001 099 012 345".into())), Ok("001099012345".into()));
+        assert_eq!(id_number(&Raw::Int(1099012345)), Ok("001099012345".into()), "a spreadsheet number cell");
+        assert_eq!(id_number(&Raw::Float(12345678.0)), Ok("012345678".into()));
+        for bad in [Raw::Text("0010990123".into()), Raw::Int(1234567), Raw::Text("001099012345x".into())] {
+            let e = id_number(&bad).unwrap_err();
+            assert!(!e.contains("0010990123") && !e.contains("1234567"), "{e}");
+        }
     }
 
     #[test]

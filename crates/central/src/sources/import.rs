@@ -95,6 +95,15 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, String> {
     } else {
         crate::db::open_and_migrate(&opts.db).map_err(|e| e.to_string())?
     };
+    // ID numbers are hashed on arrival; a dry run hashes under a throwaway key
+    // when the database has none yet (nothing it hashes is kept).
+    let id_key = if opts.dry_run {
+        crate::id_key::IdKey::load(&opts.db)?.unwrap_or_else(|| crate::id_key::IdKey::from_bytes(rand::random()))
+    } else {
+        let key = crate::id_key::IdKey::load_or_create(&opts.db)?;
+        key.reconcile(&conn).map_err(|e| e.to_string())?;
+        key
+    };
     let catalogs = crate::catalog::load(&conn).map_err(|e| e.to_string())?;
     let cat = catalogs.center(&opts.center).ok_or_else(|| {
         let mut known: Vec<&str> = catalogs.centers.keys().map(String::as_str).collect();
@@ -143,6 +152,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, String> {
         now,
         source: SourceKind::Import,
         actor: &actor,
+        id_key: Some(&id_key),
     };
     let mut records = Vec::new();
     let mut places = Vec::new();

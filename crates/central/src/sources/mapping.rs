@@ -10,6 +10,11 @@
 //! "Đang giải quyết" = 4
 //! "DA_TRA" = 10
 //! ```
+//!
+//! A mapping for the pull connector adds `[source]` (see
+//! [`super::pull::spec::SourceSpec`]) and, when records name their receiving
+//! unit, `[centers]` (the unit's code = a center id). Nested values of an
+//! upstream record are named by their dotted path (`ChuHoSo.HoTen`).
 
 use std::collections::BTreeMap;
 
@@ -30,6 +35,13 @@ pub struct Mapping {
     /// present, it is complete: a status not in it is refused, never guessed.
     #[serde(default)]
     pub status: BTreeMap<String, u8>,
+    /// The upstream of the pull connector.
+    #[serde(default)]
+    pub source: Option<super::pull::spec::SourceSpec>,
+    /// Source receiving-unit code → center id (the pull connector's `center_field`).
+    /// When present, it is complete: a unit not in it is refused, never guessed.
+    #[serde(default)]
+    pub centers: BTreeMap<String, String>,
 }
 
 impl Mapping {
@@ -60,6 +72,12 @@ impl Mapping {
     pub fn column(&self, name: &str) -> Option<Field> {
         let name = clean(name).to_lowercase();
         self.columns.iter().find(|(k, _)| clean(k).to_lowercase() == name).and_then(|(_, v)| Field::from_name(v))
+    }
+
+    /// The center of a source's receiving-unit code (trimmed, case ignored).
+    pub fn center(&self, unit: &str) -> Option<&str> {
+        let unit = clean(unit).to_lowercase();
+        self.centers.iter().find(|(k, _)| clean(k).to_lowercase() == unit).map(|(_, v)| v.as_str())
     }
 
     /// The national status of a source status (trimmed, case ignored).

@@ -7,7 +7,9 @@ pub mod fields;
 pub mod files;
 pub mod import;
 pub mod mapping;
+pub mod pull;
 pub mod record;
+pub mod upstream;
 
 pub use fields::{Field, Raw};
 pub use mapping::Mapping;

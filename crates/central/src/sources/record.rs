@@ -10,6 +10,7 @@ use motcua_domain::{DossierCodeRules, ErrorCode};
 
 use super::fields::{self, Field, IGNORED_NATIONAL, Raw};
 use super::mapping::Mapping;
+use crate::id_key::IdKey;
 use crate::writer::dossier::{DossierContent, DossierRecord, SourceKind, note_problem};
 
 /// How far ahead of the server's clock a source's update time may be: more
@@ -57,6 +58,9 @@ pub struct Context<'a> {
     pub source: SourceKind,
     /// The token's or the file's name, recorded as the actor.
     pub actor: &'a str,
+    /// The deployment's ID key: an applicant's ID number is hashed with it on
+    /// arrival and dropped. Without one, a record carrying a number is refused.
+    pub id_key: Option<&'a IdKey>,
 }
 
 /// One thing wrong with a record.
@@ -187,6 +191,16 @@ pub fn map_row(cells: &[Cell], ctx: &Context<'_>) -> Mapped {
     let unit = r.text(Field::Unit);
     let collect_at = r.text(Field::CollectAt);
     let note = r.text(Field::Note);
+    // The number itself goes no further than this function.
+    let applicant_id_hash = match (r.read(Field::ApplicantId, ErrorCode::InvalidRequest, fields::id_number), ctx.id_key) {
+        (Some(number), Some(key)) => Some(key.hash(&number)),
+        (Some(_), None) => {
+            let msg = "this server has no ID key to hash ID numbers with".to_string();
+            r.problems.push(problem(r.cell(Field::ApplicantId), ErrorCode::Internal, msg));
+            None
+        }
+        (None, _) => None,
+    };
     let code = code_text.as_deref().and_then(|c| match ctx.rules.parse(c) {
         Ok(code) => Some(code),
         Err(rejection) => {
@@ -223,8 +237,18 @@ pub fn map_row(cells: &[Cell], ctx: &Context<'_>) -> Mapped {
         }
         return Mapped { code: shown_code, result: Err(r.problems) };
     };
-    let content =
-        DossierContent { procedure_id, procedure_name, applicant_name, status, received_at, due_at, returned_at, collect_at, unit };
+    let content = DossierContent {
+        procedure_id,
+        procedure_name,
+        applicant_name,
+        status,
+        received_at,
+        due_at,
+        returned_at,
+        collect_at,
+        unit,
+        applicant_id_hash,
+    };
     for (field, en, _) in content.problems().into_iter().chain(note_problem(note.as_deref())) {
         r.problems.push(problem(r.cell(field), ErrorCode::InvalidRequest, en));
     }
@@ -285,6 +309,7 @@ mod tests {
             now,
             source: SourceKind::Push,
             actor: "sync",
+            id_key: None,
         };
         f(&ctx)
     }

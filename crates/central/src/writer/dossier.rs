@@ -31,6 +31,8 @@ pub enum SourceKind {
     Push,
     /// `motcua-central dossiers import`.
     Import,
+    /// The pull connector (`dossiers pull`, `serve --pull`).
+    Pull,
 }
 
 impl SourceKind {
@@ -40,6 +42,7 @@ impl SourceKind {
             Self::Staff => "staff",
             Self::Push => "push",
             Self::Import => "import",
+            Self::Pull => "pull",
         }
     }
 }
@@ -75,6 +78,9 @@ pub struct DossierContent {
     pub collect_at: Option<String>,
     /// The unit processing it now (DonViXuLy).
     pub unit: Option<String>,
+    /// The keyed hash of the applicant's ID number (never the number): what
+    /// an ID card lookup finds it by. A record without one keeps the stored one.
+    pub applicant_id_hash: Option<String>,
 }
 
 /// A problem with one field: which, and what, in English and Vietnamese.
@@ -111,9 +117,11 @@ impl DossierContent {
         out
     }
 
-    /// SHA-256 (hex) of the content: equal content, equal hash.
+    /// SHA-256 (hex) of the content: equal content, equal hash. The
+    /// applicant ID hash counts only when there is one, so a dossier without
+    /// it hashes as it did before the field existed.
     pub fn hash(&self) -> String {
-        let canonical = serde_json::json!([
+        let mut canonical = serde_json::json!([
             self.procedure_id,
             self.procedure_name,
             self.applicant_name,
@@ -124,6 +132,9 @@ impl DossierContent {
             self.collect_at,
             self.unit,
         ]);
+        if let (Some(id), Some(list)) = (&self.applicant_id_hash, canonical.as_array_mut()) {
+            list.push(serde_json::Value::String(id.clone()));
+        }
         crate::catalog::hex(&Sha256::digest(canonical.to_string().as_bytes()))
     }
 }
@@ -176,6 +187,7 @@ fn content_of(req: &PutDossierRequest, status: DossierStatus) -> DossierContent 
         returned_at: None,
         collect_at: clean_opt(req.collect_at.as_deref()),
         unit: clean_opt(req.unit.as_deref()),
+        applicant_id_hash: None,
     }
 }
 
@@ -251,11 +263,25 @@ struct Stored {
 }
 
 fn stored(tx: &Connection, code: &str) -> Result<Option<Stored>, AppError> {
-    type Row = (String, Option<String>, String, String, u8, i64, i64, Option<i64>, Option<String>, Option<String>, i64, Option<i64>);
+    type Row = (
+        String,
+        Option<String>,
+        String,
+        String,
+        u8,
+        i64,
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<i64>,
+        Option<String>,
+    );
     let row: Option<Row> = tx
         .prepare_cached(
             "SELECT center, procedure_id, procedure_name, applicant_name, status, received_at, due_at, returned_at,
-                    collect_at, unit, coalesce(source_updated_at, updated_at), done_at
+                    collect_at, unit, coalesce(source_updated_at, updated_at), done_at, applicant_id_hash
              FROM dossiers WHERE code = ?1",
         )?
         .query_row([code], |r| {
@@ -272,6 +298,7 @@ fn stored(tx: &Connection, code: &str) -> Result<Option<Stored>, AppError> {
                 r.get(9)?,
                 r.get(10)?,
                 r.get(11)?,
+                r.get(12)?,
             ))
         })
         .optional()?;
@@ -288,6 +315,7 @@ fn stored(tx: &Connection, code: &str) -> Result<Option<Stored>, AppError> {
         unit,
         ordered_at,
         done_at,
+        applicant_id_hash,
     )) = row
     else {
         return Ok(None);
@@ -304,6 +332,7 @@ fn stored(tx: &Connection, code: &str) -> Result<Option<Stored>, AppError> {
         returned_at: returned.map(ts),
         collect_at,
         unit,
+        applicant_id_hash,
     };
     Ok(Some(Stored { center, content, ordered_at, done_at }))
 }
@@ -324,7 +353,12 @@ pub fn apply(tx: &Connection, rec: &DossierRecord, ties: Ties, now: Timestamp) -
             format!("Hồ sơ {code} thuộc trung tâm khác ({})", s.center),
         ));
     }
-    let c = &rec.content;
+    // The ID hash is learnt: a record that does not carry one keeps the stored one.
+    let mut content = rec.content.clone();
+    if content.applicant_id_hash.is_none() {
+        content.applicant_id_hash = existing.as_ref().and_then(|s| s.content.applicant_id_hash.clone());
+    }
+    let c = &content;
     let t = rec.source_updated_at.as_millisecond();
     let now_ms = now.as_millisecond();
     let incoming = c.hash();
@@ -350,13 +384,15 @@ pub fn apply(tx: &Connection, rec: &DossierRecord, ties: Ties, now: Timestamp) -
         existing.as_ref().and_then(|s| s.done_at).or_else(|| done.then(|| c.returned_at.map_or(t, |r| r.as_millisecond().min(t))));
     tx.prepare_cached(
         "INSERT INTO dossiers (code, center, procedure_id, procedure_name, applicant_name, status, received_at, due_at,
-                               done_at, collect_at, updated_at, source, source_updated_at, heard_at, returned_at, unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?11, ?14, ?15)
+                               done_at, collect_at, updated_at, source, source_updated_at, heard_at, returned_at, unit,
+                               applicant_id_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?11, ?14, ?15, ?16)
          ON CONFLICT (code) DO UPDATE SET procedure_id = excluded.procedure_id, procedure_name = excluded.procedure_name,
              applicant_name = excluded.applicant_name, status = excluded.status, received_at = excluded.received_at,
              due_at = excluded.due_at, done_at = excluded.done_at, collect_at = excluded.collect_at,
              updated_at = excluded.updated_at, source = excluded.source, source_updated_at = excluded.source_updated_at,
-             heard_at = excluded.heard_at, returned_at = excluded.returned_at, unit = excluded.unit",
+             heard_at = excluded.heard_at, returned_at = excluded.returned_at, unit = excluded.unit,
+             applicant_id_hash = excluded.applicant_id_hash",
     )?
     .execute(params![
         code,
@@ -374,6 +410,7 @@ pub fn apply(tx: &Connection, rec: &DossierRecord, ties: Ties, now: Timestamp) -
         t,
         c.returned_at.map(Timestamp::as_millisecond),
         c.unit,
+        c.applicant_id_hash,
     ])?;
     if existing.as_ref().is_none_or(|s| s.content.status != c.status) {
         tx.prepare_cached("INSERT INTO dossier_history (code, at, status, unit, actor, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
@@ -424,6 +461,7 @@ mod tests {
                 returned_at: None,
                 collect_at: None,
                 unit: None,
+                applicant_id_hash: None,
             },
             note: None,
             source: SourceKind::Push,
@@ -503,6 +541,23 @@ mod tests {
         apply(&conn, &r, Ties::ContentHash, now).unwrap();
         let done: i64 = conn.query_row("SELECT done_at FROM dossiers", [], |r| r.get(0)).unwrap();
         assert_eq!(done, ts("2026-12-01T08:00:00Z").as_millisecond());
+    }
+
+    #[test]
+    fn the_id_hash_is_learnt_and_kept_by_records_without_one() {
+        let (_d, conn) = db();
+        let now = ts("2026-11-30T05:00:00Z");
+        let put = |r: &DossierRecord| apply(&conn, r, Ties::ContentHash, now).unwrap();
+        let stored = || -> Option<String> { conn.query_row("SELECT applicant_id_hash FROM dossiers", [], |r| r.get(0)).unwrap() };
+        put(&record(2, "2026-11-30T01:00:00Z"));
+        let mut with_id = record(2, "2026-11-30T02:00:00Z");
+        with_id.content.applicant_id_hash = Some("a".repeat(64));
+        assert_eq!(put(&with_id), WriteOutcome::Updated, "the source taught the ID");
+        assert_eq!(stored(), Some("a".repeat(64)));
+        assert_eq!(put(&record(2, "2026-11-30T03:00:00Z")), WriteOutcome::Unchanged, "a record without the ID keeps it");
+        assert_eq!(put(&record(4, "2026-11-30T04:00:00Z")), WriteOutcome::Updated);
+        assert_eq!(stored(), Some("a".repeat(64)));
+        assert_eq!(record(2, "2026-11-30T01:00:00Z").content.hash().len(), 64);
     }
 
     #[test]

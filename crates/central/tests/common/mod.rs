@@ -41,10 +41,19 @@ impl Api {
     }
 
     pub fn with_limit(now: &str, lookup_limit_per_min: u32) -> Self {
+        Self::with_catalog(now, lookup_limit_per_min, None)
+    }
+
+    /// The demo and, when given, another catalog file (TOML text) beside it.
+    pub fn with_catalog(now: &str, lookup_limit_per_min: u32, extra: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("central.db");
         let mut conn = motcua_central::db::open_and_migrate(&db).expect("db");
         motcua_central::demo::seed_if_empty(&mut conn, ts(now)).expect("seed");
+        if let Some(text) = extra {
+            let file = motcua_central::catalog_file::parse(text).expect("extra catalog parses");
+            motcua_central::catalog_file::import(&mut conn, &file).expect("extra catalog imports");
+        }
         drop(conn);
         let clock = Arc::new(FixedClock::new(ts(now)));
         let config = Config {
@@ -54,6 +63,7 @@ impl Api {
             public_url: "http://central.test".into(),
             voice: Default::default(),
             kiosk_silent_after: motcua_central::fleet::DEFAULT_SILENT_AFTER,
+            dossiers: Default::default(),
             limits: Default::default(),
         };
         let state = state::build(config, clock.clone()).expect("state");

@@ -2,6 +2,7 @@
 
 mod feed;
 mod heartbeat;
+mod id_card;
 mod state;
 mod sync;
 mod tickets;
@@ -109,6 +110,7 @@ impl Kiosk {
             heartbeat_wake: Notify::new(),
             force_beat: std::sync::atomic::AtomicBool::new(false),
             started: std::time::Instant::now(),
+            id_key: tokio::sync::Mutex::new(None),
             store_fault: Mutex::new(store_fault),
         });
         if let Some((etag, json)) = cached
@@ -183,12 +185,14 @@ impl Kiosk {
         self.inner.collect_result(dossier_code, lang).await
     }
 
-    /// A dossier code → its status; a ticket QR → the ticket's status;
-    /// anything else → `not_a_code` without a request.
+    /// A dossier code → its status; a ticket QR → the ticket's status; a
+    /// chip ID card's QR → its holder's dossiers (the numbers leave the kiosk
+    /// only as keyed hashes); anything else → `not_a_code` without a request.
     pub async fn lookup(&self, text: &str) -> Result<Lookup, EngineError> {
         let inner = &self.inner;
         match classify_scan(text, &inner.rules) {
             ScanPayload::Garbage(reason) => Err(EngineError::NotACode(reason)),
+            ScanPayload::IdCard(card) => inner.id_card_lookup(&card).await,
             ScanPayload::Dossier(code) => {
                 let r = inner.client.dossier(code.as_str(), inner.retry()).await;
                 inner.note(&r);

@@ -88,6 +88,8 @@ pub(crate) struct Inner {
     pub force_beat: AtomicBool,
     /// When the kiosk started (the heartbeat's uptime).
     pub started: std::time::Instant,
+    /// The deployment's ID key, fetched when a card is first scanned; in memory only.
+    pub id_key: tokio::sync::Mutex<Option<super::id_card::HeldKey>>,
     /// The store's problem, found at start or while running.
     pub store_fault: Mutex<Option<StoreFault>>,
 }
