@@ -779,5 +779,7 @@ fn the_demo_history_has_morning_peaks_a_monday_rush_a_few_overdue_dossiers_and_m
         assert!(rules.parse(&code).is_ok(), "{code} is a valid dossier code");
     }
     // Every past day of every center is summarised, so the dashboard is quick at once.
-    assert_eq!(q("SELECT count(*) FROM report_days"), 90.0 * 4.0);
+    let centers = q("SELECT count(*) FROM catalog_entries WHERE kind = 'center'");
+    assert!(centers >= 4.0, "the demo's centers: {centers}");
+    assert_eq!(q("SELECT count(*) FROM report_days"), 90.0 * centers);
 }
