@@ -185,7 +185,10 @@ impl Config {
     pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config, EngineError> {
         let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| invalid("(file)", e.message().to_owned(), "valid TOML"))?;
         if let Some(unknown) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(invalid(unknown, shown(&table[unknown]), format!("one of the known keys: {}", KEYS.join(", "))));
+            // A key TOML had to quote (`"" = 1`, `"kiosk id" = 1`) is named as written, quotes and all.
+            let bare = !unknown.is_empty() && unknown.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            let named = if bare { unknown.clone() } else { format!("{unknown:?}") };
+            return Err(invalid(&named, shown(&table[unknown]), format!("one of the known keys: {}", KEYS.join(", "))));
         }
         for key in KEYS {
             let Some(raw) = env(&format!("MOTCUA_{}", key.to_ascii_uppercase())) else { continue };
@@ -338,6 +341,17 @@ data_dir = "/tmp/kiosk"
         let c = Config::parse(include_str!("../kiosk.sample.toml"), |_| None).unwrap();
         assert_eq!(c.kiosk_code, "K1");
         assert_eq!(c.center_id, "vp-tinh");
+    }
+
+    #[test]
+    fn an_unknown_quoted_key_is_named_as_written() {
+        // Found by fuzzing: `"" = 333` was reported as key `` (nothing to look for in the file).
+        for (line, named) in [(r#""" = 333"#, r#""""#), (r#""kiosk id" = "a""#, r#""kiosk id""#), ("kioskid = 1", "kioskid")] {
+            let e = Config::parse(&format!("{}{line}\n", base()), |_| None).unwrap_err();
+            let EngineError::ConfigInvalid { key, .. } = &e else { panic!("{e}") };
+            assert_eq!(key, named, "{line}");
+            assert!(e.message_vi().contains(named), "{}", e.message_vi());
+        }
     }
 
     #[test]
