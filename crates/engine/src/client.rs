@@ -130,14 +130,7 @@ fn send_failure(e: &reqwest::Error) -> Failure {
 }
 
 fn transport(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
+    motcua_domain::error_chain(e)
 }
 
 impl CentralClient {

@@ -214,14 +214,7 @@ impl Fetcher {
 }
 
 fn transport(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
+    motcua_domain::error_chain(e)
 }
 
 /// The start of an error body, on one line.
