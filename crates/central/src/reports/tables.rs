@@ -6,7 +6,7 @@ use jiff::civil::{Date, DateTime};
 
 use super::dossiers::DossierLine;
 use super::facts::{Figures, Ratings};
-use super::report::{Report, weekday_en, weekday_index, weekday_vi};
+use super::report::{Line, Report, weekday_en, weekday_index, weekday_vi};
 use crate::catalog::CenterCatalog;
 
 /// A cell, typed so a spreadsheet gets numbers as numbers and dates as dates.
@@ -228,70 +228,59 @@ fn hours_of(s: u64) -> Option<f64> {
 pub fn tables(r: &Report, cat: &CenterCatalog, en: bool) -> Vec<Table> {
     let names = Names::new(cat, en);
     let mut out = vec![summary(r, cat, en), by_service(r, &names), by_day(r, en), heat(r, en), waits(r, en)];
-    out.push(Table {
-        id: "theo-quay",
-        title_vi: "Theo quầy",
-        title_en: "By counter",
-        columns: vec![
-            col("quay", "Quầy", "Counter"),
+    // Counters and officers: the same service figures, with the mean wait
+    // for a counter (an officer serves more than one queue).
+    let staff_table = |id, title_vi, title_en, head: Column, lines: &[Line<String>], name: &dyn Fn(&str) -> String, wait: bool| {
+        let mut columns = vec![
+            head,
             col("da-goi", "Đã gọi", "Called"),
             col("da-phuc-vu", "Đã phục vụ", "Served"),
             col("vang-mat", "Vắng mặt", "No-shows"),
             col("ty-le-vang", "Tỷ lệ vắng mặt", "No-show rate"),
             col("phuc-vu-tb", "Phục vụ TB (phút)", "Mean service (min)"),
             col("gio-phuc-vu", "Tổng giờ phục vụ", "Service hours"),
-            col("cho-tb", "Chờ TB (phút)", "Mean wait (min)"),
-        ],
-        rows: r
-            .by_counter
+        ];
+        if wait {
+            columns.push(col("cho-tb", "Chờ TB (phút)", "Mean wait (min)"));
+        }
+        let rows = lines
             .iter()
-            .map(|l| Row {
-                key: l.key.clone(),
-                cells: vec![
-                    Cell::Text(names.counter(&l.key)),
+            .map(|l| {
+                let mut cells = vec![
+                    Cell::Text(name(&l.key)),
                     Cell::Int(l.figures.called),
                     Cell::Int(l.figures.served),
                     Cell::Int(l.figures.no_show),
                     Cell::Pct(l.figures.no_show_rate()),
                     Cell::Num(l.figures.avg_service_min(), 1),
                     Cell::Num(hours_of(l.figures.service_s), 1),
-                    Cell::Num(l.figures.avg_wait_min(), 1),
-                ],
-                total: false,
+                ];
+                if wait {
+                    cells.push(Cell::Num(l.figures.avg_wait_min(), 1));
+                }
+                Row { key: l.key.clone(), cells, total: false }
             })
-            .collect(),
-    });
-    out.push(Table {
-        id: "theo-can-bo",
-        title_vi: "Theo cán bộ",
-        title_en: "By officer",
-        columns: vec![
-            col("can-bo", "Cán bộ", "Officer"),
-            col("da-goi", "Đã gọi", "Called"),
-            col("da-phuc-vu", "Đã phục vụ", "Served"),
-            col("vang-mat", "Vắng mặt", "No-shows"),
-            col("ty-le-vang", "Tỷ lệ vắng mặt", "No-show rate"),
-            col("phuc-vu-tb", "Phục vụ TB (phút)", "Mean service (min)"),
-            col("gio-phuc-vu", "Tổng giờ phục vụ", "Service hours"),
-        ],
-        rows: r
-            .by_officer
-            .iter()
-            .map(|l| Row {
-                key: l.key.clone(),
-                cells: vec![
-                    Cell::Text(l.key.clone()),
-                    Cell::Int(l.figures.called),
-                    Cell::Int(l.figures.served),
-                    Cell::Int(l.figures.no_show),
-                    Cell::Pct(l.figures.no_show_rate()),
-                    Cell::Num(l.figures.avg_service_min(), 1),
-                    Cell::Num(hours_of(l.figures.service_s), 1),
-                ],
-                total: false,
-            })
-            .collect(),
-    });
+            .collect();
+        Table { id, title_vi, title_en, columns, rows }
+    };
+    out.push(staff_table(
+        "theo-quay",
+        "Theo quầy",
+        "By counter",
+        col("quay", "Quầy", "Counter"),
+        &r.by_counter,
+        &|k| names.counter(k),
+        true,
+    ));
+    out.push(staff_table(
+        "theo-can-bo",
+        "Theo cán bộ",
+        "By officer",
+        col("can-bo", "Cán bộ", "Officer"),
+        &r.by_officer,
+        &|k| k.to_string(),
+        false,
+    ));
     let rating_table = |id, title_vi, title_en, head: Column, lines: Vec<(String, String, Ratings)>, total: Option<Ratings>| {
         let mut columns = vec![head];
         columns.extend(RATING_COLS);
