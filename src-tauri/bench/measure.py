@@ -315,11 +315,12 @@ def cold_start(config):
     return times, inner
 
 
-def tauri_memory(config, tmp):
+def start_tauri_driver(tmp, log_name, env=None):
+    """tauri-driver on free ports, its log in `tmp`; answers (process, base URL) once it answers /status."""
     port, native = free_port(), free_port()
-    log = open(os.path.join(tmp, "tauri-driver.log"), "w")
+    log = open(os.path.join(tmp, log_name), "w")
     drv = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
-                           stdout=log, stderr=log, start_new_session=True)
+                           stdout=log, stderr=log, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -327,6 +328,11 @@ def tauri_memory(config, tmp):
             break
         except Exception:
             time.sleep(0.1)
+    return drv, base
+
+
+def tauri_memory(config, tmp):
+    drv, base = start_tauri_driver(tmp, "tauri-driver.log")
     d = WebDriver(base, {"tauri:options": {"application": KIOSK, "args": ["--config", config, "--windowed"]}})
     try:
         ticket_flow(d)
@@ -457,17 +463,7 @@ def animation(config, tmp, accelerate):
     env = dict(os.environ)
     if accelerate:
         env["MOTCUA_WEBKIT_ACCELERATION"] = "1"
-    port, native = free_port(), free_port()
-    log = open(os.path.join(tmp, f"tauri-driver-anim-{accelerate}.log"), "w")
-    drv = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
-                           stdout=log, stderr=log, start_new_session=True, env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            http("GET", base + "/status")
-            break
-        except Exception:
-            time.sleep(0.1)
+    drv, base = start_tauri_driver(tmp, f"tauri-driver-anim-{accelerate}.log", env)
     d = WebDriver(base, {"tauri:options": {"application": KIOSK, "args": ["--config", config, "--windowed"]}})
     out = []
     try:
