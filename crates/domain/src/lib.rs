@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod booking;
 pub mod catalog;
 pub mod dossier;
 pub mod dossier_code;
