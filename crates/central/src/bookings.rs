@@ -28,6 +28,8 @@ pub const CHALLENGE_TTL: SignedDuration = SignedDuration::from_mins(10);
 pub const PER_IP_PER_MIN: u32 = 20;
 /// Booking attempts per phone number per minute.
 pub const PER_PHONE_PER_MIN: u32 = 3;
+/// Public booking lookups (`GET /api/v1/bookings/{code}`) per client IP per minute.
+pub const LOOKUPS_PER_IP_PER_MIN: u32 = 60;
 
 /// The center and service a service id names (service ids are unique across centers).
 pub fn find_service<'a>(catalogs: &'a Catalogs, service_id: &str) -> Option<(&'a std::sync::Arc<CenterCatalog>, &'a Service)> {
@@ -345,6 +347,8 @@ pub struct Guard {
     pub per_ip: RateLimiter,
     /// Booking attempts per phone number.
     pub per_phone: RateLimiter,
+    /// Public lookups of a booking by code, per client IP.
+    pub lookups: RateLimiter,
     /// Leading zero bits a solution needs.
     pub bits: u32,
 }
@@ -354,7 +358,14 @@ impl Default for Guard {
         use rand::RngCore;
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
-        Self { key, used: Mutex::new(HashMap::new()), per_ip: RateLimiter::default(), per_phone: RateLimiter::default(), bits: POW_BITS }
+        Self {
+            key,
+            used: Mutex::new(HashMap::new()),
+            per_ip: RateLimiter::default(),
+            per_phone: RateLimiter::default(),
+            lookups: RateLimiter::default(),
+            bits: POW_BITS,
+        }
     }
 }
 

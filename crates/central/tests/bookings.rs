@@ -305,3 +305,91 @@ async fn names_and_phone_numbers_go_the_day_after_the_appointment() {
     let r = motcua_central::ops::retention::run_once(&api.state, 365).await.unwrap();
     assert_eq!(r.booking_contacts, 0, "a second run finds nothing");
 }
+
+#[tokio::test]
+async fn the_demo_bookings_check_in_at_once_and_only_at_their_center() {
+    let api = Api::new(MONDAY_9AM);
+    // Seeded at 09:00: DEM-KHA and DEM-KHC at 09:00, DEM-KHD at 09:30, DEM-KHE at 10:30, DEM-DAT at 09:00 (B).
+    let (s, v) = check_in(&api, "dem-kha").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["ticket"]["appointment"]["slot_start"], at(9, 0));
+    let number = v["ticket"]["number"].clone();
+    // The counter console marks it ("Đặt lịch 09:00"), due now: first in line.
+    let (s, _, console) = api.call("GET", "/api/v1/counters/vp-quay-01/console", Some(STAFF), None, None).await;
+    assert_eq!(s, StatusCode::OK, "{console}");
+    let a = console["services"].as_array().unwrap().iter().find(|x| x["service_id"] == A).unwrap();
+    assert_eq!(a["next"][0]["number"], number, "{a}");
+    assert_eq!(a["next"][0]["appointment_at"], at(9, 0));
+    let (s, v) = check_in(&api, "DEMKHD").await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "booking_too_early"), "09:30 opens at 09:15");
+    assert_eq!(v["error"]["next_open_at"], at(9, 15));
+    let (s, v) = check_in(&api, "DEM-KHE").await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "booking_too_early"));
+    assert_eq!(v["error"]["next_open_at"], at(10, 15));
+    let (_, _, v) = api.call("DELETE", "/api/v1/bookings/DEM-KHC?k=demo", None, None, None).await;
+    assert_eq!(v["booking"]["status"], "cancelled", "the demo's cancel links take k=demo");
+
+    // A kiosk of another center: not found there, and told so.
+    let other = {
+        let conn = rusqlite::Connection::open(&api.db).unwrap();
+        motcua_central::tokens::create(&conn, motcua_central::tokens::Role::Kiosk, "vp-vinh-yen", "kiosk-vy").unwrap()
+    };
+    let (s, _, v) = api.call("POST", "/api/v1/bookings/DEM-DAT/check-in", Some(&other), None, Some(json!({"kiosk_id": "kiosk-vy"}))).await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "booking_not_found"));
+    assert!(v["error"]["message_vi"].as_str().unwrap().contains("trung tâm khác"), "{v}");
+}
+
+/// The slot race against the real binary: 100 attempts at once on a slot of 4
+/// places give exactly 4 bookings; the 96 others are `slot_full` with the next free slots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_attempts_at_once_on_four_places_give_four_bookings() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = motcua_testkit::spawn_central(env!("CARGO_BIN_EXE_motcua-central"), &dir.path().join("central.db"));
+    let url = format!("http://{}", server.server_addr().unwrap());
+    let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    // A slot still free: today's first with 4 free places, else tomorrow's.
+    let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    let mut slot = None;
+    for day in [today, today.tomorrow().unwrap()] {
+        let v: Value = c.get(format!("{url}/api/v1/slots?service={A}&date={day}")).send().await.unwrap().json().await.unwrap();
+        slot = v["slots"].as_array().unwrap().iter().find(|s| s["free"] == 4 && s["places"] == 4).map(|s| s["start"].clone());
+        if slot.is_some() {
+            break;
+        }
+    }
+    let slot = slot.expect("a free slot today or tomorrow");
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let (c, url, slot) = (c.clone(), url.clone(), slot.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"service_id": A, "slot_start": slot, "name": "Nguyễn Văn An", "phone": format!("0913{i:06}")});
+            let r = c.post(format!("{url}/api/v1/bookings")).bearer_auth("demo-staff").json(&body).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut booked = Vec::new();
+    let mut full = 0;
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        match s {
+            201 => booked.push(v["booking"]["code"].as_str().unwrap().to_string()),
+            409 => {
+                assert_eq!(code(&v), "slot_full", "{v}");
+                let next = v["error"]["next_free_slots"].as_array().unwrap();
+                assert!(!next.is_empty() && next.len() <= 3, "{v}");
+                assert!(next.iter().all(|n| n.as_str().unwrap() > slot.as_str().unwrap()), "{v}");
+                full += 1;
+            }
+            other => panic!("unexpected {other}: {v}"),
+        }
+    }
+    booked.sort();
+    booked.dedup();
+    assert_eq!((booked.len(), full), (4, 96));
+    let conn = rusqlite::Connection::open(dir.path().join("central.db")).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM bookings WHERE service_id = ?1 AND status = 'booked' AND by_staff = 1", [A], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 4, "exactly 4 stored");
+}

@@ -200,8 +200,19 @@ fn shown(state: &SharedState, row: &BookingRow) -> Result<motcua_domain::booking
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "bookings", operation_id = "get_booking",
     params(("code" = String, Path, description = "Booking code, XXX-XXX (any case, dash optional)")),
     responses((status = 200, body = BookingResponse, description = "The booking; cancel_url is null (only the booking's own answer carries it)"),
-              (status = 404, description = "booking_not_found", body = ErrorBody)))]
-pub async fn get(State(state): State<SharedState>, Path(code): Path<String>) -> Result<Json<BookingResponse>, AppError> {
+              (status = 404, description = "booking_not_found", body = ErrorBody),
+              (status = 429, description = "rate_limited: too many lookups from this IP, with Retry-After", body = ErrorBody)))]
+pub async fn get(
+    State(state): State<SharedState>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+) -> Result<Json<BookingResponse>, AppError> {
+    if let Err(wait) = state.bookings.lookups.take(&ip.map_or_else(|| "unknown".to_string(), |i| i.to_string()), b::LOOKUPS_PER_IP_PER_MIN)
+    {
+        let mut e = ApiError::new(ErrorCode::RateLimited);
+        e.retry_after_s = Some(wait);
+        return Err(AppError::Api(Box::new(e)));
+    }
     let code = b::parse_code(&code)?;
     let row = b::by_code(&*state.pool.get()?, &code)?.ok_or_else(|| AppError::code(ErrorCode::BookingNotFound))?;
     Ok(Json(BookingResponse { booking: shown(&state, &row)? }))

@@ -76,6 +76,7 @@ pub async fn console(
                     priority: row.priority,
                     issued_at: ts(row.issued_at_ms),
                     transferred,
+                    appointment_at: row.appointment_slot_ms.map(ts),
                 });
             }
         }
@@ -106,6 +107,7 @@ pub async fn console(
                     called_at: ts(at.called_at_ms),
                     dossier_code: row.dossier_code.clone(),
                     call_id: call_id.and_then(|c| Uuid::parse_str(&c).ok()),
+                    appointment_at: row.appointment_slot_ms.map(ts),
                 })
             }
             None => None,
