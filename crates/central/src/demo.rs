@@ -47,9 +47,8 @@ pub fn seed_bookings(conn: &mut Connection, now: Timestamp) -> Result<Vec<Seeded
         let Some((cat, service)) = crate::bookings::find_service(&catalogs, &d.service) else { continue };
         let Some(a) = &service.appointments else { continue };
         let today = crate::tickets::local_day(cat, now);
-        let kept: Option<(String, i64)> = tx
-            .query_row("SELECT day, slot_start FROM bookings WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let kept: Option<(String, i64)> =
+            tx.query_row("SELECT day, slot_start FROM bookings WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         if let Some((day, start)) = kept
             && (day == today.to_string() || start >= now.as_millisecond())
         {

@@ -132,6 +132,10 @@ async fn a_booking_checks_in_and_its_ticket_waits_at_its_slot_time() {
     assert_eq!(again["ticket"]["number"], "A003");
     assert_eq!(api.count(&format!("SELECT count(*) FROM tickets WHERE booking_code = '{booking}'")), 1);
 
+    // The ticket's phone page says it is an appointment.
+    let (_, _, page) = api.call("GET", &format!("/t/{}", t["token"].as_str().unwrap()), None, None, None).await;
+    assert!(page.as_str().unwrap().contains("Đặt lịch 10:00"), "{page}");
+
     // The booking's public view now leads to the ticket.
     let (_, _, v) = api.call("GET", &format!("/api/v1/bookings/{booking}"), None, None, None).await;
     assert_eq!(v["booking"]["ticket_token"], t["token"]);
