@@ -397,3 +397,26 @@ async fn a_hundred_attempts_at_once_on_four_places_give_four_bookings() {
         .unwrap();
     assert_eq!(stored, 4, "exactly 4 stored");
 }
+
+#[tokio::test]
+async fn public_attempts_for_one_phone_number_are_budgeted() {
+    let api = Api::new(MONDAY_9AM);
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let (_, _, c) = api.call("GET", "/api/v1/bookings/challenge", None, None, None).await;
+        let solved = motcua_central::bookings::solve(c["challenge"].as_str().unwrap(), c["difficulty_bits"].as_u64().unwrap() as u32);
+        // Each on another slot; the second and third hit the one-per-day limit, the fourth the budget.
+        let body = json!({"service_id": A, "slot_start": at(12 + i, 0), "name": "Lê Thị Hoa", "phone": "0912000888", "challenge": solved});
+        let (s, h, v) = api.call("POST", "/api/v1/bookings", None, None, Some(body)).await;
+        statuses.push((s.as_u16(), code(&v).to_string()));
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            assert!(h.get("retry-after").is_some(), "{h:?}");
+            assert!(v["error"]["retry_after_s"].as_u64().unwrap() >= 1);
+        }
+    }
+    let expected = [(201, "<none>"), (409, "booking_limit"), (409, "booking_limit"), (429, "rate_limited")];
+    assert_eq!(statuses, expected.map(|(s, c)| (s, c.to_string())));
+    // Staff on the hotline are not budgeted.
+    let (s, v) = book(&api, Some(STAFF), &at(16, 0), "0912000889").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}
