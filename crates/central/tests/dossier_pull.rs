@@ -29,14 +29,16 @@ fn demo_db(dir: &Path) -> PathBuf {
     db
 }
 
-/// A national-shape record received two days ago, updated `updated`.
+/// A national-shape record received two days ago, updated `updated`; its
+/// agency (`000.00.97`) is one no demo dossier has, so the codes never meet
+/// the demo's fixed ones (`000.00.21.H62-261128-0058`) whatever the day.
 fn record(n: usize, updated: Timestamp) -> Value {
     let tz = vn();
     let now = Timestamp::now();
     let received = now.checked_sub(48.hours()).unwrap();
     let day = received.to_zoned(tz.clone()).strftime("%y%m%d").to_string();
     json!({
-        "MaHoSo": format!("000.00.21.H62-{day}-{n:04}"),
+        "MaHoSo": format!("000.00.97.H62-{day}-{n:04}"),
         "MaTTHC": "1.001914",
         "TenTTHC": "Cấp Phiếu lý lịch tư pháp",
         "ChuHoSo": format!("Người Nộp Số {n}"),
