@@ -216,6 +216,8 @@ struct Page {
     switch_href: String,
     script: bool,
     summary: Vec<(String, String)>,
+    /// The summary after the step (the booking's page: its code and QR first, on one phone screen).
+    summary_last: bool,
     error: Option<ErrorView>,
     notice: Option<String>,
     step: Step,
@@ -241,6 +243,7 @@ impl Page {
             switch_href,
             script: false,
             summary: Vec::new(),
+            summary_last: false,
             error: None,
             notice: None,
             step,
@@ -789,6 +792,7 @@ async fn booking_page(State(state): State<SharedState>, ip: ClientIp, Path(code)
             format!("/dat-lich/b/{}?k={}{}", row.code, enc(q.k.as_deref().unwrap_or_default()), if l.en { "" } else { "&lang=en" });
     }
     p.summary = booking_summary(l, &cat, &row);
+    p.summary_last = true;
     if active && let Some(service) = cat.service(&row.service_id) {
         p.procedures = procedures(l, &cat, service);
     }
