@@ -691,8 +691,8 @@ pub fn qr_svg(data: &str) -> Result<String, AppError> {
     ))
 }
 
-/// The booking, its center and service, or the page that says why not.
-fn load(state: &SharedState, ip: &ClientIp, l: Lang, code: &str) -> Result<(b::BookingRow, std::sync::Arc<CenterCatalog>), Response> {
+/// The booking and its center, or the page that says why not (boxed: a response is large).
+fn load(state: &SharedState, ip: &ClientIp, l: Lang, code: &str) -> Result<(b::BookingRow, std::sync::Arc<CenterCatalog>), Box<Response>> {
     if let Err(wait) =
         state.bookings.lookups.take(&ip.0.map_or_else(|| "unknown".to_string(), |i| i.to_string()), b::LOOKUPS_PER_IP_PER_MIN)
     {
@@ -701,15 +701,15 @@ fn load(state: &SharedState, ip: &ClientIp, l: Lang, code: &str) -> Result<(b::B
         } else {
             format!("Tra cứu quá nhiều lần. Vui lòng đợi {wait} giây.")
         };
-        return Err(message(l, StatusCode::TOO_MANY_REQUESTS, l.pick("Vui lòng đợi", "Please wait"), text));
+        return Err(Box::new(message(l, StatusCode::TOO_MANY_REQUESTS, l.pick("Vui lòng đợi", "Please wait"), text)));
     }
-    let Some(code) = motcua_domain::booking::parse_code(code) else { return Err(not_found(l)) };
+    let Some(code) = motcua_domain::booking::parse_code(code) else { return Err(Box::new(not_found(l))) };
     let row = match state.pool.get().map_err(AppError::from).and_then(|c| b::by_code(&c, &code)) {
         Ok(Some(r)) => r,
-        Ok(None) => return Err(not_found(l)),
-        Err(e) => return Err(e.into_response()),
+        Ok(None) => return Err(Box::new(not_found(l))),
+        Err(e) => return Err(Box::new(e.into_response())),
     };
-    let Some(cat) = state.catalogs.fresh().center(&row.center).cloned() else { return Err(not_found(l)) };
+    let Some(cat) = state.catalogs.fresh().center(&row.center).cloned() else { return Err(Box::new(not_found(l))) };
     Ok((row, cat))
 }
 
@@ -746,12 +746,12 @@ async fn booking_page(State(state): State<SharedState>, ip: ClientIp, Path(code)
     if let Some(code) = code.strip_suffix(".ics") {
         return match load(&state, &ip, l, code) {
             Ok((row, cat)) => ics(&state, l, &cat, &row),
-            Err(r) => r,
+            Err(r) => *r,
         };
     }
     let (row, cat) = match load(&state, &ip, l, &code) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if row.status == BookingStatus::CheckedIn {
         let token = state.pool.get().map_err(AppError::from).and_then(|c| b::ticket_token(&c, &row));
@@ -880,7 +880,7 @@ async fn cancel_page(State(state): State<SharedState>, ip: ClientIp, Path(code):
     let l = Lang::of(q.lang.as_deref());
     let (row, cat) = match load(&state, &ip, l, &code) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let k = q.k.unwrap_or_default();
     let secret_ok = super::session::same_secret(&b::secret_hash(&k), &row.cancel_hash);
