@@ -8,7 +8,8 @@
 //! its own SHA-256), and the cancel link frees the place. Every page is
 //! under 50 KB and no wider than the phone.
 //!
-//! Screenshot: target/screens/booking.png. Needs `chromium`,
+//! Screenshots: target/screens/booking-slots.png and booking.png
+//! (`cargo xtask screens` copies them into docs/screens). Needs `chromium`,
 //! `chromium-driver` and `zbar-tools`; without them it fails, it never skips.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -88,6 +89,7 @@ fn a_citizen_books_on_a_phone_gets_a_qr_and_a_calendar_file_and_cancels() {
     s.wait_css(".choices", secs(10)).unwrap();
     check_page(&s);
     let slots_url = s.url().unwrap();
+    s.screenshot(&screen_path("booking-slots")).unwrap();
     let slot = nth_choice(&s, 0);
     let before = slot_note(&s, &slot);
     s.click(&slot).unwrap();
