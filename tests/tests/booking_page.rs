@@ -114,6 +114,14 @@ fn a_citizen_books_on_a_phone_gets_a_qr_and_a_calendar_file_and_cancels() {
     assert!(body.contains("Đặt lịch thành công.") && body.contains("Huỷ lịch hẹn") && body.contains("Thêm vào lịch"), "{body}");
     assert!(!body.contains("Nguyễn Văn An") && !body.contains("0912"), "name masked, no phone: {body}");
 
+    // In English, the cancel link stays.
+    s.click("lang").unwrap();
+    s.wait_for("return document.documentElement.lang === 'en'", json!([]), secs(10)).unwrap();
+    let body = s.js("return document.body.innerText", json!([])).unwrap().as_str().unwrap().to_string();
+    assert!(body.contains("Your booking code") && body.contains("Add to calendar") && body.contains(&code), "{body}");
+    assert!(s.exists_css("[data-testid='cancel-link']").unwrap(), "{body}");
+    check_page(&s);
+
     let ics_href = s.js("return document.querySelector(\"[data-testid='ics']\").href", json!([])).unwrap().as_str().unwrap().to_string();
     let ics = http.get(&ics_href).send().unwrap();
     assert_eq!(ics.status(), 200);

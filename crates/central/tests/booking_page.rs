@@ -202,6 +202,20 @@ async fn a_booking_through_the_form_shows_its_code_qr_calendar_and_cancel_link()
     for line in ics.body.split("\r\n") {
         assert!(line.len() <= 75, "{line:?}");
     }
+    // Unfolded, every content line is NAME:value; the event has what RFC 5545 requires.
+    let unfolded = ics.body.replace("\r\n ", "");
+    let names: Vec<&str> = unfolded.lines().map(|l| l.split([':', ';']).next().unwrap()).collect();
+    for (line, name) in unfolded.lines().zip(&names) {
+        assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '-') && line.len() > name.len(), "{line:?}");
+    }
+    for required in ["PRODID", "VERSION", "UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION"] {
+        assert!(names.contains(&required), "{required} in {unfolded}");
+    }
+    assert_eq!(names.iter().filter(|n| **n == "BEGIN").count(), names.iter().filter(|n| **n == "END").count());
+    assert!(
+        unfolded.contains("SUMMARY:Lịch hẹn ") && unfolded.contains("LOCATION:Trung tâm Phục vụ hành chính công tỉnh Vĩnh Phúc\\, "),
+        "{unfolded}"
+    );
 
     // Cancel: the confirm page, then the POST; the place is free again.
     let wrong = get(&api, &format!("/dat-lich/huy/{code}?k=nope")).await;
