@@ -361,7 +361,7 @@ fn chaos() -> Result<()> {
 }
 
 /// Refreshes docs/screens on purpose: runs the tests that take screenshots
-/// (the kiosk app end to end and its fleet test, the staff pages in chromium), which save them
+/// (the kiosk app end to end and its fleet test, the staff, report and booking pages in chromium), which save them
 /// under the target folder (`target/screens`), then replaces the committed
 /// ones with them.
 fn screens() -> Result<()> {
@@ -383,6 +383,8 @@ fn screens() -> Result<()> {
         "app_screens",
         "--test",
         "reports_page",
+        "--test",
+        "booking_page",
     ])?;
     let to = root().join("docs/screens");
     let mut shots: Vec<PathBuf> = std::fs::read_dir(&from)

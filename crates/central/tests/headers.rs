@@ -139,8 +139,28 @@ async fn every_page_carries_a_strict_csp_and_no_inline_code() {
     assert_page("ticket page (English)", &get(&api, &format!("/t/{token}?lang=en"), None).await, StatusCode::OK);
     assert_page("no such ticket", &get(&api, "/t/NoSuchToken_0123456789ab", None).await, StatusCode::NOT_FOUND);
 
+    // The booking pages for phones, each step, the booking's page and the cancel page (the demo's DEM-KHD, k=demo).
+    for (what, uri, status) in [
+        ("booking: centers", "/dat-lich", StatusCode::OK),
+        ("booking: services", "/dat-lich?center=vp-tinh&lang=en", StatusCode::OK),
+        ("booking: days", "/dat-lich?service=vp-dang-ky-doanh-nghiep-dau-tu", StatusCode::OK),
+        ("booking: slots", "/dat-lich?service=vp-dang-ky-doanh-nghiep-dau-tu&date=2026-11-30", StatusCode::OK),
+        ("booking: form", "/dat-lich?service=vp-dang-ky-doanh-nghiep-dau-tu&slot=2026-11-30T07:00:00Z", StatusCode::OK),
+        ("booking: the booking", "/dat-lich/b/DEM-KHD?k=demo", StatusCode::OK),
+        ("booking: cancel", "/dat-lich/huy/DEM-KHD?k=demo&lang=en", StatusCode::OK),
+        ("booking: no such booking", "/dat-lich/b/ZZZ-ZZZ", StatusCode::NOT_FOUND),
+    ] {
+        assert_page(what, &get(&api, uri, None).await, status);
+    }
+
     // What the pages load is served, typed and not sniffed.
-    for (asset, ty) in [("ticket.css", "text/css"), ("console.js", "text/javascript"), ("board.css", "text/css")] {
+    for (asset, ty) in [
+        ("ticket.css", "text/css"),
+        ("console.js", "text/javascript"),
+        ("board.css", "text/css"),
+        ("booking.css", "text/css"),
+        ("booking.js", "text/javascript"),
+    ] {
         let a = get(&api, &format!("/assets/{asset}"), None).await;
         assert_eq!(a.status, 200, "{asset}");
         assert!(a.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with(ty), "{asset}");

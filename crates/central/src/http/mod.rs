@@ -1,6 +1,7 @@
 //! The HTTP API: `app(state) -> Router`.
 
 pub mod batch;
+pub mod booking_page;
 pub mod bookings;
 pub mod catalog;
 pub mod console;
@@ -145,6 +146,7 @@ pub fn app(state: SharedState) -> Router {
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))
         .merge(pages::router())
+        .merge(booking_page::router())
         .merge(reports::router())
         .route("/am-thanh/{file}", get(voice::clip))
         .route("/metrics", get(metrics))

@@ -20,6 +20,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("fleet.js", JS, include_bytes!("../../../assets/fleet.js")),
     ("board.css", CSS, include_bytes!("../../../assets/board.css")),
     ("ticket.css", CSS, include_bytes!("../../../assets/ticket.css")),
+    ("booking.css", CSS, include_bytes!("../../../assets/booking.css")),
+    ("booking.js", JS, include_bytes!("../../../assets/booking.js")),
     ("board.js", JS, include_bytes!("../../../assets/board.js")),
     ("live.js", JS, include_bytes!("../../../assets/live.js")),
     ("page.js", JS, include_bytes!("../../../assets/page.js")),
