@@ -116,9 +116,11 @@ export function ticketScreen(params, ctx) {
           fact(t("ticket.area"), tk.area, "ticket-area"),
           tk.ahead !== null && tk.ahead !== undefined ? fact(t("ticket.ahead"), t("ticket.ahead_value", { n: tk.ahead }), "ticket-ahead") : [],
           tk.estimated_wait_s ? fact(t("ticket.wait"), t("ticket.wait_value", { t: formatWait(tk.estimated_wait_s) }), "ticket-wait") : [],
+          tk.appointment ? fact(t("ticket.appointment"), t("ticket.appointment_value", { time: tk.appointment.slot_local }), "ticket-appointment") : [],
           fact(t("ticket.priority"), tk.priority_name, "ticket-priority"),
           fact(t("ticket.issued"), tk.issued_local, "ticket-issued"),
         ),
+        outcome.repeat ? h("p", { class: "banner info", testid: "ticket-repeat" }, icon("info"), t("ticket.repeat_note")) : null,
         outcome.print_error
           ? h(
               "div",

@@ -6,6 +6,7 @@ import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay } from "../keyboard.js";
 import { errorInline, issue, loading, printAction } from "./common.js";
 import { pager } from "../pager.js";
+import { checkIn, looksLikeBookingUrl } from "./booking.js";
 
 /** The one example code shown anywhere (crates/domain/src/dossier_code.rs EXAMPLE_CODE). */
 export const EXAMPLE_CODE = "000.00.12.H62-201105-0004";
@@ -41,7 +42,8 @@ function codeEntry(params, ctx, { testid, submit }) {
   };
   ctx.onScan((text) => {
     // A card scanned here lists its holder's dossiers; its number is never typed into the field.
-    if (looksLikeIdCard(text)) {
+    // A booking QR checks in, whatever screen it is scanned on.
+    if (looksLikeIdCard(text) || looksLikeBookingUrl(text)) {
       scanLookup(text, ctx);
       return;
     }
@@ -103,6 +105,10 @@ export async function runLookup(text, ctx, params) {
   try {
     const result = await ctx.call("lookup", { text });
     if (params) params.busy = false;
+    if (result.kind === "booking") {
+      checkIn(result.code, ctx, null);
+      return;
+    }
     ctx.go(RESULT_SCREENS[result.kind] ?? "dossier", { result });
   } catch (err) {
     if (params) {
