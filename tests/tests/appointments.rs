@@ -110,7 +110,7 @@ impl Setup {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_checks_in_once_with_a_marked_slip_and_a_second_scan_reprints_the_same_number() {
-    let s = setup();
+    let s = tokio::task::block_in_place(setup);
     let slot = s.slots[2];
     let booking = tokio::task::block_in_place(|| book(&s.central.url, &s.service, slot, "0912345678"));
     let code = booking["code"].as_str().unwrap().to_owned();
@@ -164,7 +164,7 @@ async fn a_booking_checks_in_once_with_a_marked_slip_and_a_second_scan_reprints_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lapsed_cancelled_and_unknown_bookings_say_what_to_do_and_offline_guesses_nothing() {
-    let s = setup();
+    let s = tokio::task::block_in_place(setup);
     let (lapsing, cancelled) = tokio::task::block_in_place(|| {
         let lapsing = book(&s.central.url, &s.service, s.slots[0], "0912000001");
         let cancelled = book(&s.central.url, &s.service, s.slots[1], "0912000002");
@@ -184,7 +184,7 @@ async fn lapsed_cancelled_and_unknown_bookings_say_what_to_do_and_offline_guesse
     let err = kiosk.check_in(lapsing["code"].as_str().unwrap()).await.unwrap_err();
     assert_eq!(err.code(), "booking_lapsed", "{err}");
     assert!(err.message_vi().contains("lấy số thường"), "{}", err.message_vi());
-    let service = err.body().service_id.unwrap_or_else(|| s.service.clone());
+    let service = err.body().service_id.expect("the lapsed booking's service, for the one-tap ordinary ticket");
     assert_eq!(service, s.service, "the lapsed booking's own service");
     let ordinary = kiosk.take_ticket(&service, None).await.unwrap();
     assert!(ordinary.printed && ordinary.ticket.appointment.is_none());
@@ -195,6 +195,7 @@ async fn lapsed_cancelled_and_unknown_bookings_say_what_to_do_and_offline_guesse
     let err = kiosk.check_in(cancelled["code"].as_str().unwrap()).await.unwrap_err();
     assert_eq!(err.code(), "booking_cancelled", "{err}");
     assert!(err.message_vi().contains("đã được hủy"), "{}", err.message_vi());
+    assert_eq!(err.body().service_id.as_deref(), Some(s.service.as_str()));
 
     let err = kiosk.check_in("AAA-AAA").await.unwrap_err();
     assert_eq!(err.code(), "booking_not_found", "{err}");

@@ -32,6 +32,7 @@ const WORDS = {
     dossier: "Mã hồ sơ",
     timer: "Thời gian phục vụ",
     priority: "Ưu tiên",
+    appointment: (time) => `Đặt lịch ${time}`,
     callNext: "Gọi số tiếp theo",
     recall: "Gọi lại",
     serve: "Đã xong",
@@ -83,6 +84,7 @@ const WORDS = {
     dossier: "Dossier",
     timer: "Service time",
     priority: "Priority",
+    appointment: (time) => `Appointment ${time}`,
     callNext: "Call next",
     recall: "Call again",
     serve: "Done",
@@ -300,6 +302,9 @@ function renderCurrent(cur) {
     h("div", { class: "c-number", testid: "current-number" }, cur.number),
     h("p", { class: "c-service", testid: "current-service" }, t.ticketOf(serviceName(cur.service_id, cur.service_name))),
     cur.priority_name ? h("p", { class: "c-priority", testid: "current-priority" }, `${t.priority}: ${cur.priority_name}`) : null,
+    cur.appointment_at
+      ? h("p", { class: "c-appointment", testid: "current-appointment" }, t.appointment(hhmm.format(new Date(cur.appointment_at))))
+      : null,
     h("p", { class: "c-meta" }, h("span", { testid: "current-issued" }, t.issued(hhmm.format(new Date(cur.issued_at)))), " · ", el.waited),
     cur.dossier_code ? h("p", { class: "c-dossier", testid: "current-dossier" }, `${t.dossier}: `, h("code", {}, cur.dossier_code)) : null,
     h("p", { class: "c-timer-line" }, `${t.timer} `, el.timer),
@@ -333,6 +338,9 @@ function renderQueues(services) {
                   h("span", { class: "c-next-time muted" }, hhmm.format(new Date(n.issued_at))),
                   n.priority ? h("span", { class: "c-badge prio" }, `${t.priority}: ${n.priority_name ?? n.priority}`) : null,
                   n.transferred ? h("span", { class: "c-badge moved" }, t.transferred) : null,
+                  n.appointment_at
+                    ? h("span", { class: "c-badge appt", testid: `appointment-${n.number}` }, t.appointment(hhmm.format(new Date(n.appointment_at))))
+                    : null,
                 ),
               ),
             )

@@ -26,6 +26,8 @@ pub struct CenterCatalog {
     pub tz: TimeZone,
     /// The kiosks the catalog names (server-side only: not in `json`).
     pub kiosks: Vec<KioskInfo>,
+    /// Days without appointments (server-side only: not in `json`).
+    pub closed_days: Vec<crate::catalog_file::ClosedDay>,
     hours: HashMap<String, OpeningHours>,
 }
 
@@ -53,6 +55,11 @@ impl CenterCatalog {
     /// A kiosk the catalog names.
     pub fn kiosk(&self, id: &str) -> Option<&KioskInfo> {
         self.kiosks.iter().find(|k| k.id == id)
+    }
+
+    /// The closed day covering `day`, if any.
+    pub fn closed_on(&self, day: jiff::civil::Date) -> Option<&crate::catalog_file::ClosedDay> {
+        self.closed_days.iter().find(|d| d.covers(day))
     }
 
     /// Whether the category id is one of this center's priority categories.
@@ -178,6 +185,7 @@ pub fn load(conn: &Connection) -> Result<Catalogs, LoadError> {
             "counter" => p.counters.push(serde_json::from_str(&body).map_err(bad)?),
             "priority" => p.priorities.push(serde_json::from_str(&body).map_err(bad)?),
             "kiosk" => p.kiosks.push(serde_json::from_str(&body).map_err(bad)?),
+            "closed_day" => p.closed_days.push(serde_json::from_str(&body).map_err(bad)?),
             _ => {}
         }
     }
@@ -195,6 +203,7 @@ pub fn load(conn: &Connection) -> Result<Catalogs, LoadError> {
         };
         let mut prepared = prepare(catalog)?;
         prepared.kiosks = p.kiosks;
+        prepared.closed_days = p.closed_days;
         centers.insert(id, Arc::new(prepared));
     }
     Ok(Catalogs { version, centers })
@@ -217,7 +226,7 @@ pub fn prepare(catalog: Catalog) -> Result<CenterCatalog, LoadError> {
         serde_json::to_vec(&catalog).map_err(|source| LoadError::Entry { kind: "center".into(), id: catalog.center.id.clone(), source })?;
     let digest = Sha256::digest(&json);
     let etag = format!("\"{}\"", hex(&digest[..12]));
-    Ok(CenterCatalog { catalog, json: json.into(), etag, tz, kiosks: Vec::new(), hours })
+    Ok(CenterCatalog { catalog, json: json.into(), etag, tz, kiosks: Vec::new(), closed_days: Vec::new(), hours })
 }
 
 /// Lower-case hex.
@@ -239,6 +248,7 @@ struct Parts {
     counters: Vec<Counter>,
     priorities: Vec<motcua_domain::catalog::PriorityCategory>,
     kiosks: Vec<KioskInfo>,
+    closed_days: Vec<crate::catalog_file::ClosedDay>,
 }
 
 /// The catalogs, reloaded when a `catalog import` (another process) changed them.

@@ -43,9 +43,69 @@ pub struct CatalogFile {
     /// Lobby kiosks by name, for staff alerts ("Ki-ốt sảnh 1 sắp hết giấy"); optional.
     #[serde(default)]
     pub kiosks: Vec<KioskInfo>,
+    /// Days without appointments (public holidays), per center or for every center of the file.
+    #[serde(default)]
+    pub closed_days: Vec<ClosedDay>,
     /// Demo dossiers, loaded only by `--demo`.
     #[serde(default)]
     pub dossiers: Vec<DemoDossier>,
+    /// Demo bookings for the seeding day, loaded only by `--demo`.
+    #[serde(default)]
+    pub demo_bookings: Vec<DemoBooking>,
+}
+
+/// A day (or run of days) a center takes no appointments: a public holiday.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedDay {
+    /// The center; none: every center of the file.
+    #[serde(default)]
+    pub center: Option<String>,
+    /// The first day, `YYYY-MM-DD`.
+    pub date: String,
+    /// The last day of a run (inclusive), `YYYY-MM-DD`; none: one day.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Why, in Vietnamese (shown on the booking page).
+    pub reason: String,
+    /// Why, in English.
+    #[serde(default)]
+    pub reason_en: Option<String>,
+}
+
+impl ClosedDay {
+    /// The first and last day, when both parse and are in order.
+    pub fn range(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+        let from: jiff::civil::Date = self.date.parse().ok()?;
+        let to: jiff::civil::Date = match &self.until {
+            Some(u) => u.parse().ok()?,
+            None => from,
+        };
+        (from <= to).then_some((from, to))
+    }
+
+    /// Whether it covers `day`.
+    pub fn covers(&self, day: jiff::civil::Date) -> bool {
+        self.range().is_some_and(|(from, to)| from <= day && day <= to)
+    }
+}
+
+/// A demo booking for the day the demo is seeded: its slot is placed
+/// relative to the seeding time (README, "Appointments").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoBooking {
+    /// The fixed code, `XXX-XXX`.
+    pub code: String,
+    /// The service (it must take appointments).
+    pub service: String,
+    /// Which slot of the seeding day: 0 = the slot holding the seeding time
+    /// (or the first one still to come), 1 = the next one, and so on.
+    pub slot: u32,
+    /// The citizen's name.
+    pub name: String,
+    /// The citizen's phone number.
+    pub phone: String,
 }
 
 /// A demo dossier with dates relative to the day it is seeded.
@@ -280,6 +340,68 @@ pub fn validate(file: &CatalogFile, existing_centers: &HashSet<String>) -> Resul
             }
         }
     }
+    for (i, x) in file.centers.iter().enumerate() {
+        let a = &x.appointments;
+        if a.check_in_before_min > 240 {
+            c.err(format!("centers[{i}].appointments.check_in_before_min"), "must be at most 240 minutes");
+        }
+        if a.check_in_after_min > 240 {
+            c.err(format!("centers[{i}].appointments.check_in_after_min"), "must be at most 240 minutes");
+        }
+        if a.streak_limit == 0 {
+            c.err(format!("centers[{i}].appointments.streak_limit"), "must be at least 1");
+        }
+    }
+    for (i, x) in file.services.iter().enumerate() {
+        let Some(a) = &x.appointments else { continue };
+        let place = |f: &str| format!("services[{i}].appointments.{f}");
+        if !(5..=480).contains(&a.slot_minutes) {
+            c.err(place("slot_minutes"), format!("{} must be 5 to 480 minutes", a.slot_minutes));
+        }
+        if a.places_per_slot == 0 || a.places_per_slot > 1000 {
+            c.err(place("places_per_slot"), format!("{} must be 1 to 1000", a.places_per_slot));
+        }
+        if a.walk_in_percent > 100 {
+            c.err(place("walk_in_percent"), format!("{} must be 0 to 100", a.walk_in_percent));
+        }
+        if a.days_ahead > 366 {
+            c.err(place("days_ahead"), format!("{} must be at most 366 days", a.days_ahead));
+        }
+        if x.kind != motcua_domain::ServiceKind::Submit {
+            c.err(place("enabled"), "only a submit service takes appointments (a collect-result ticket needs a ready dossier)");
+        }
+    }
+    let mut closed: HashSet<(&str, String)> = HashSet::new();
+    for (i, d) in file.closed_days.iter().enumerate() {
+        if let Some(center) = &d.center {
+            in_center(format!("closed_days[{i}].center"), center, &mut c);
+        }
+        c.text(format!("closed_days[{i}].reason"), &d.reason);
+        if d.date.parse::<jiff::civil::Date>().is_err() {
+            c.err(format!("closed_days[{i}].date"), format!("{:?} is not a date YYYY-MM-DD", d.date));
+        } else if let Some(u) = &d.until {
+            match u.parse::<jiff::civil::Date>() {
+                Err(_) => c.err(format!("closed_days[{i}].until"), format!("{u:?} is not a date YYYY-MM-DD")),
+                Ok(_) if d.range().is_none() => c.err(format!("closed_days[{i}].until"), format!("{u:?} is before {:?}", d.date)),
+                Ok(_) => {}
+            }
+        }
+        if !closed.insert((d.center.as_deref().unwrap_or("*"), d.date.clone())) {
+            c.err(format!("closed_days[{i}].date"), format!("{:?} is listed twice", d.date));
+        }
+    }
+    let service_of = |id: &str| file.services.iter().find(|s| s.id == id);
+    let mut booking_codes = HashSet::new();
+    for (i, b) in file.demo_bookings.iter().enumerate() {
+        match motcua_domain::booking::parse_code(&b.code) {
+            Some(code) if !booking_codes.insert(code.clone()) => c.err(format!("demo_bookings[{i}].code"), "used twice"),
+            Some(_) => {}
+            None => c.err(format!("demo_bookings[{i}].code"), format!("{:?} is not a booking code (XXX-XXX)", b.code)),
+        }
+        if service_of(&b.service).is_none_or(|s| s.appointments.is_none()) {
+            c.err(format!("demo_bookings[{i}].service"), format!("unknown service {:?}, or it takes no appointments", b.service));
+        }
+    }
     for (i, x) in file.kiosks.iter().enumerate() {
         in_center(format!("kiosks[{i}].center"), &x.center, &mut c);
         c.text(format!("kiosks[{i}].name"), &x.name);
@@ -378,6 +500,16 @@ pub fn import(conn: &mut Connection, file: &CatalogFile) -> Result<ImportSummary
         for (i, x) in file.kiosks.iter().enumerate() {
             put("kiosk", &x.id, &x.center, i, serde_json::to_string(x)?)?;
         }
+        for (i, x) in file.closed_days.iter().enumerate() {
+            let centers: Vec<&str> = match &x.center {
+                Some(c) => vec![c.as_str()],
+                None => file.centers.iter().map(|c| c.id.as_str()).collect(),
+            };
+            for center in centers {
+                let day = ClosedDay { center: Some(center.to_string()), ..x.clone() };
+                put("closed_day", &format!("{center}:{}", x.date), center, i, serde_json::to_string(&day)?)?;
+            }
+        }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('catalog_version', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -431,6 +563,39 @@ mod tests {
         assert!(all.contains("counters[0].services[1]"), "{all}");
         let n: i64 = conn.query_row("SELECT count(*) FROM catalog_entries", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn appointment_settings_and_closed_days_are_checked_with_their_place() {
+        let bad = SMALL.replace(
+            "avg_service_s = 300\n",
+            "avg_service_s = 300\nappointments = { slot_minutes = 3, places_per_slot = 0, walk_in_percent = 120, days_ahead = 14 }\n",
+        ) + "\n[[closed_days]]\ndate = \"2026-02-30\"\nreason = \"Tết\"\n\n[[closed_days]]\ndate = \"2026-02-20\"\nuntil = \"2026-02-14\"\nreason = \"Tết\"\n";
+        let file = parse(&bad).expect("parse");
+        let Err(CatalogFileError::Invalid(errors)) = validate(&file, &HashSet::new()) else { panic!("must be refused") };
+        let all = errors.join("\n");
+        for place in [
+            "services[0].appointments.slot_minutes",
+            "services[0].appointments.places_per_slot",
+            "services[0].appointments.walk_in_percent",
+            "closed_days[0].date",
+            "closed_days[1].until",
+        ] {
+            assert!(all.contains(place), "{place} in {all}");
+        }
+        // A file without appointment settings (every file before them) still loads.
+        assert!(parse(SMALL).expect("parse").services[0].appointments.is_none());
+        let good = SMALL.replace(
+            "avg_service_s = 300\n",
+            "avg_service_s = 300\nappointments = { slot_minutes = 30, places_per_slot = 2, days_ahead = 7 }\n",
+        ) + "\n[[closed_days]]\ndate = \"2026-02-14\"\nuntil = \"2026-02-22\"\nreason = \"Tết\"\n";
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = crate::db::open_and_migrate(&dir.path().join("c.db")).expect("db");
+        import(&mut conn, &parse(&good).expect("parse")).expect("import");
+        let cats = crate::catalog::load(&conn).expect("load");
+        let cat = cats.centers.values().next().expect("a center");
+        assert!(cat.closed_on(jiff::civil::date(2026, 2, 18)).is_some());
+        assert!(cat.closed_on(jiff::civil::date(2026, 2, 23)).is_none());
     }
 
     #[test]

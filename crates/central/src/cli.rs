@@ -692,6 +692,9 @@ fn serve(
                     let h = crate::reports::history::seed_demo(&mut conn, clock.now(), history_days).map_err(|e| e.to_string())?;
                     tracing::info!(tickets = h.tickets, ratings = h.ratings, dossiers = h.dossiers, "demo history: {history_days} days");
                 }
+                for (code, service, start) in demo::seed_bookings(&mut conn, clock.now()).map_err(|e| e.to_string())? {
+                    tracing::info!(%code, %service, slot_start = %start, "DEMO booking for today: check it in at the kiosk (\"Tôi đã đặt lịch hẹn\")");
+                }
                 if demo::seed_staff(&conn).map_err(|e| e.to_string())? {
                     tracing::warn!(
                         "DEMO MODE: staff accounts canbo1 (counters 6, 10), canbo2 (7-9), canbo3 (1-5) and giamdoc (director), password \"demo\""

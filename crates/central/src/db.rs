@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_reliability.sql")),
     (7, include_str!("../migrations/0007_reports.sql")),
     (8, include_str!("../migrations/0008_sources.sql")),
+    (9, include_str!("../migrations/0009_bookings.sql")),
 ];
 
 /// The schema this server writes: the last migration's number.

@@ -5,8 +5,8 @@
 //! so "in processing", "overdue" and "ready" stay true.
 
 use jiff::civil::Time;
-use jiff::{Timestamp, ToSpan};
-use rusqlite::{Connection, params};
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::catalog_file::{self, CatalogFile, CatalogFileError};
 
@@ -22,7 +22,66 @@ pub fn seed_if_empty(conn: &mut Connection, now: Timestamp) -> Result<bool, Cata
     let file = catalog_file::parse(DEMO_FILE)?;
     catalog_file::import(conn, &file)?;
     seed_dossiers(conn, &file, now)?;
+    seed_bookings(conn, now)?;
     Ok(true)
+}
+
+/// The cancel secret of every demo booking (`/dat-lich/huy/{CODE}?k=demo`).
+pub const DEMO_CANCEL_SECRET: &str = "demo";
+
+/// One demo booking as seeded: its code, service and slot start.
+pub type SeededBooking = (String, String, Timestamp);
+
+/// Books the demo's fixed codes for today (README, "Appointments"): slot 0 is
+/// the first of today's slots whose check-in has not closed, so it can be
+/// checked in at once; slot 1, 2 … follow. A code already booked for today
+/// stays as it is (a restart keeps its check-in); one of another day is
+/// booked again. Returns the bookings of today.
+pub fn seed_bookings(conn: &mut Connection, now: Timestamp) -> Result<Vec<SeededBooking>, CatalogFileError> {
+    let file = catalog_file::parse(DEMO_FILE)?;
+    let catalogs = crate::catalog::load(conn).map_err(|e| CatalogFileError::Parse(e.to_string()))?;
+    let tx = conn.transaction()?;
+    let mut seeded = Vec::new();
+    for d in &file.demo_bookings {
+        let Some(code) = motcua_domain::booking::parse_code(&d.code) else { continue };
+        let Some((cat, service)) = crate::bookings::find_service(&catalogs, &d.service) else { continue };
+        let Some(a) = &service.appointments else { continue };
+        let today = crate::tickets::local_day(cat, now);
+        let kept: Option<(String, i64)> =
+            tx.query_row("SELECT day, slot_start FROM bookings WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some((day, start)) = kept
+            && day == today.to_string()
+        {
+            seeded.push((code, service.id.clone(), crate::tickets::ts(start)));
+            continue;
+        }
+        let after = now.checked_sub(SignedDuration::from_mins(i64::from(cat.center().appointments.check_in_after_min))).unwrap_or(now);
+        let slots = crate::bookings::day_slots(cat, service, a, today);
+        let Some(first) = slots.iter().position(|s| s.start >= after) else { continue };
+        let Some(slot) = slots.get(first + d.slot as usize) else { continue };
+        tx.execute("DELETE FROM bookings WHERE code = ?1", [&code])?;
+        tx.execute(
+            "INSERT INTO bookings (code, center, service_id, day, slot_start, slot_end, status, name, phone, cancel_hash,
+                                   by_staff, created_at, updated_at, purge_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'booked', ?7, ?8, ?9, 0, ?10, ?10, ?11)",
+            params![
+                code,
+                cat.center().id,
+                service.id,
+                today.to_string(),
+                slot.start.as_millisecond(),
+                slot.end.as_millisecond(),
+                d.name,
+                d.phone,
+                crate::bookings::secret_hash(DEMO_CANCEL_SECRET),
+                now.as_millisecond(),
+                crate::bookings::purge_at(cat, today)
+            ],
+        )?;
+        seeded.push((code, service.id.clone(), slot.start));
+    }
+    tx.commit()?;
+    Ok(seeded)
 }
 
 /// The demo staff accounts, password `demo`, once: `canbo1` at counters 6

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod bookings;
 pub mod catalog;
 pub mod catalog_file;
 pub mod cli;

@@ -119,7 +119,11 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, tls: Opt
             tokio::spawn(refuse(stream));
             continue;
         };
-        let service = TowerToHyperService::new(app.clone());
+        // The client's address, for per-IP budgets (bookings).
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(app.clone(), move |mut req: axum::http::Request<_>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            req
+        }));
         let watcher = graceful.watcher();
         let http = http.clone();
         let acceptor = tls.as_ref().map(|c| TlsAcceptor::from(c.read().unwrap_or_else(PoisonError::into_inner).clone()));

@@ -133,6 +133,8 @@ pub struct AppState {
     pub id_key: crate::id_key::IdKey,
     /// The slots and the queue in front of the handlers.
     pub gate: crate::http::overload::Gate,
+    /// Booking challenges and the per-IP and per-phone booking budgets.
+    pub bookings: crate::bookings::Guard,
 }
 
 /// The state as routers hold it.
@@ -184,6 +186,7 @@ pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<SharedState, Strin
         fleet,
         id_key,
         gate,
+        bookings: crate::bookings::Guard::default(),
     }))
 }
 

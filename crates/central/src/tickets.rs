@@ -50,11 +50,16 @@ pub struct TicketRow {
     pub reserved_counter: Option<String>,
     /// A transfer moved it to this service's queue (its number stays).
     pub queue_service: Option<String>,
+    /// An appointment ticket: its booked slot's start, in Unix milliseconds (orders the queue).
+    pub appointment_slot_ms: Option<i64>,
+    /// An appointment ticket: its booking's code.
+    pub booking_code: Option<String>,
 }
 
 /// Columns in the order `from_row` reads them.
 pub const COLUMNS: &str = "id, token, center, service_id, day, seq, number, priority, kiosk_id, issued_at, status, \
-                           counter_id, called_at, finished_at, dossier_code, offline, reserved_counter, queue_service";
+                           counter_id, called_at, finished_at, dossier_code, offline, reserved_counter, queue_service, \
+                           appointment_slot, booking_code";
 
 fn conv_err(col: usize, msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, msg.into())
@@ -85,6 +90,8 @@ impl TicketRow {
             offline: r.get(15)?,
             reserved_counter: r.get(16)?,
             queue_service: r.get(17)?,
+            appointment_slot_ms: r.get(18)?,
+            booking_code: r.get(19)?,
         })
     }
 
@@ -93,9 +100,14 @@ impl TicketRow {
         self.queue_service.as_deref().unwrap_or(&self.service_id)
     }
 
-    /// The queue-order key.
+    /// The queue-order key: the issue time, or an appointment's slot time.
     pub fn key(&self) -> Key {
-        (self.issued_at_ms, self.id.as_u128())
+        (self.appointment_slot_ms.unwrap_or(self.issued_at_ms), self.id.as_u128())
+    }
+
+    /// Whether it is an appointment ticket.
+    pub fn is_appointment(&self) -> bool {
+        self.appointment_slot_ms.is_some()
     }
 
     /// The status a citizen sees: a waiting ticket of a past day has expired.
@@ -137,7 +149,8 @@ pub fn view(row: &TicketRow, cat: &CenterCatalog, index: &QueueIndex, now: Times
     let status = row.effective_status(today);
     let (mut position, mut ahead, mut estimate) = (None, None, None);
     if status == TicketStatus::Waiting
-        && let Some(n) = index.ahead(row.queue(), row.day, row.priority.is_some(), row.key(), cat.center().priority_streak_limit)
+        && let Some(n) =
+            index.ahead(row.queue(), row.day, row.priority.is_some(), row.key(), crate::queue_rules::Rules::of(cat.center(), now))
     {
         ahead = Some(n);
         position = Some(n.saturating_add(1));
@@ -170,6 +183,10 @@ pub fn view(row: &TicketRow, cat: &CenterCatalog, index: &QueueIndex, now: Times
         lookup_url: lookup_url(base_url, &row.token),
         offline: row.offline,
         dossier_code: row.dossier_code.clone(),
+        appointment: match (row.appointment_slot_ms, &row.booking_code) {
+            (Some(at), Some(code)) => Some(motcua_domain::api::AppointmentRef { slot_start: ts(at), code: code.clone() }),
+            _ => None,
+        },
     }
 }
 
@@ -187,7 +204,7 @@ pub fn new_token() -> String {
 pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now: Timestamp) -> Result<QueueIndex, AppError> {
     let mut index = QueueIndex::default();
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM tickets WHERE center = ?1 AND day = ?2 ORDER BY issued_at"))?;
-    let mut streaks = conn.prepare("SELECT counter_id, priority_streak, paused FROM counter_state")?;
+    let mut streaks = conn.prepare("SELECT counter_id, priority_streak, paused, appointment_streak FROM counter_state")?;
     for (center_id, cat) in &catalogs.centers {
         let today = local_day(cat, now);
         let rows = stmt.query_map(rusqlite::params![center_id, today.to_string()], TicketRow::from_row)?;
@@ -204,6 +221,7 @@ pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now
                             key: row.key(),
                         },
                     ),
+                    None if row.is_appointment() && row.queue_service.is_none() => index.add_appointment(row.queue(), row.day, row.key()),
                     None => index.add_waiting(row.queue(), row.day, row.priority.is_some(), row.key()),
                 },
                 TicketStatus::Called => {
@@ -228,10 +246,11 @@ pub fn rebuild_index(conn: &Connection, catalogs: &crate::catalog::Catalogs, now
             }
         }
     }
-    let rows = streaks.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, bool>(2)?)))?;
+    let rows = streaks.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, bool>(2)?, r.get::<_, u32>(3)?)))?;
     for row in rows {
-        let (counter, streak, paused) = row?;
+        let (counter, streak, paused, appointment_streak) = row?;
         index.set_streak(&counter, streak);
+        index.set_appointment_streak(&counter, appointment_streak);
         index.set_paused(&counter, paused);
     }
     Ok(index)

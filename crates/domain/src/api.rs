@@ -109,6 +109,21 @@ pub struct TicketView {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub dossier_code: Option<String>,
+    /// The booking an appointment ticket was checked in from.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub appointment: Option<AppointmentRef>,
+}
+
+/// The booking behind an appointment ticket ("Đặt lịch 09:00").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentRef {
+    /// The booked slot's start.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub slot_start: Timestamp,
+    /// The booking code, `XXX-XXX`.
+    pub code: String,
 }
 
 /// `{"ticket": …}`.
@@ -552,6 +567,24 @@ pub enum ErrorCode {
     DossierCodeMismatch,
     /// 409: an offline ticket's number or token is already another ticket's.
     OfflineTicketConflict,
+    /// 409: the slot has no free place; `next_free_slots` lists the next ones.
+    SlotFull,
+    /// 409: the phone number already holds an active booking for the service
+    /// that day; `existing_booking` names it.
+    BookingLimit,
+    /// 404: no such booking (or one of another center than the kiosk's).
+    BookingNotFound,
+    /// 409: check-in is not open yet; `next_open_at` says when it opens.
+    BookingTooEarly,
+    /// 409: the check-in window has passed; the booking has lapsed.
+    BookingLapsed,
+    /// 409: the booking was cancelled.
+    BookingCancelled,
+    /// 409: the service takes no appointments, or the day or slot is closed,
+    /// past or too far ahead.
+    BookingClosed,
+    /// 403: the proof of work is missing, expired, already used or wrong.
+    ChallengeFailed,
 }
 
 impl ErrorCode {
@@ -590,6 +623,14 @@ impl ErrorCode {
             Self::RequestTimeout => "request_timeout",
             Self::DossierCodeMismatch => "dossier_code_mismatch",
             Self::OfflineTicketConflict => "offline_ticket_conflict",
+            Self::SlotFull => "slot_full",
+            Self::BookingLimit => "booking_limit",
+            Self::BookingNotFound => "booking_not_found",
+            Self::BookingTooEarly => "booking_too_early",
+            Self::BookingLapsed => "booking_lapsed",
+            Self::BookingCancelled => "booking_cancelled",
+            Self::BookingClosed => "booking_closed",
+            Self::ChallengeFailed => "challenge_failed",
         }
     }
 
@@ -597,7 +638,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CsrfFailed | Self::CounterNotAssigned | Self::KioskCenterMismatch => 403,
+            Self::Forbidden | Self::CsrfFailed | Self::CounterNotAssigned | Self::KioskCenterMismatch | Self::ChallengeFailed => 403,
             Self::AccountLocked => 423,
             Self::InvalidRequest | Self::InvalidDossierCode => 400,
             Self::NotFound
@@ -606,14 +647,21 @@ impl ErrorCode {
             | Self::DossierNotFound
             | Self::CounterNotFound
             | Self::PriorityNotFound
-            | Self::KioskNotFound => 404,
+            | Self::KioskNotFound
+            | Self::BookingNotFound => 404,
             Self::DailyCapReached
             | Self::ServiceClosed
             | Self::DossierNotReady
             | Self::TicketStateConflict
             | Self::CounterPaused
             | Self::IdKeyChanged
-            | Self::OfflineTicketConflict => 409,
+            | Self::OfflineTicketConflict
+            | Self::SlotFull
+            | Self::BookingLimit
+            | Self::BookingTooEarly
+            | Self::BookingLapsed
+            | Self::BookingCancelled
+            | Self::BookingClosed => 409,
             Self::IdempotencyKeyReused | Self::DatesOutOfOrder | Self::DossierCodeMismatch => 422,
             Self::RequestTimeout => 408,
             Self::ServerBusy => 503,
@@ -660,6 +708,16 @@ impl ErrorCode {
             Self::RequestTimeout => "Yêu cầu gửi đến quá chậm nên đã bị ngắt. Vui lòng thử lại.",
             Self::DossierCodeMismatch => "Mã hồ sơ chỉ dùng để lấy số nhận kết quả, và dịch vụ nhận kết quả cần có mã hồ sơ.",
             Self::OfflineTicketConflict => "Số hoặc mã tra cứu của phiếu ngoại tuyến đã được dùng cho phiếu khác.",
+            Self::SlotFull => "Khung giờ này đã hết chỗ. Mời ông/bà chọn khung giờ khác.",
+            Self::BookingLimit => {
+                "Số điện thoại này đã có một lịch hẹn cho dịch vụ này trong ngày. Mỗi số điện thoại chỉ đặt được một lịch."
+            }
+            Self::BookingNotFound => "Không tìm thấy lịch hẹn mang mã này tại trung tâm. Vui lòng kiểm tra lại mã.",
+            Self::BookingTooEarly => "Chưa đến giờ xác nhận lịch hẹn. Mời ông/bà quay lại gần giờ hẹn.",
+            Self::BookingLapsed => "Lịch hẹn đã quá giờ nên không còn hiệu lực. Ông/bà có thể lấy số thứ tự thông thường.",
+            Self::BookingCancelled => "Lịch hẹn này đã được huỷ.",
+            Self::BookingClosed => "Dịch vụ không nhận đặt lịch vào ngày hoặc khung giờ này.",
+            Self::ChallengeFailed => "Không xác minh được yêu cầu đặt lịch. Vui lòng tải lại trang rồi thử lại.",
         }
     }
 
@@ -702,6 +760,14 @@ impl ErrorCode {
             Self::RequestTimeout => "The request arrived too slowly and was cut off. Please try again.",
             Self::DossierCodeMismatch => "A dossier code is only for collecting a result, and collecting a result needs one.",
             Self::OfflineTicketConflict => "This offline ticket's number or token is already used by another ticket.",
+            Self::SlotFull => "This time slot is full. Please choose another one.",
+            Self::BookingLimit => "This phone number already has a booking for this service that day. One booking per phone number.",
+            Self::BookingNotFound => "No booking with this code at this center. Please check the code.",
+            Self::BookingTooEarly => "Check-in for this booking is not open yet. Please come back closer to your time.",
+            Self::BookingLapsed => "This booking has lapsed: its time has passed. You can take an ordinary ticket.",
+            Self::BookingCancelled => "This booking was cancelled.",
+            Self::BookingClosed => "This service takes no bookings for that day or time.",
+            Self::ChallengeFailed => "The booking request could not be verified. Please reload the page and try again.",
         }
     }
 }
@@ -728,6 +794,14 @@ pub struct ApiError {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub retry_after_s: Option<u64>,
+    /// The next slots with a free place, up to 3 (`slot_full`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>, required = true))]
+    pub next_free_slots: Option<Vec<Timestamp>>,
+    /// The code of the active booking that holds the limit (`booking_limit`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub existing_booking: Option<String>,
 }
 
 impl ApiError {
@@ -740,6 +814,8 @@ impl ApiError {
             next_open_at: None,
             due_at: None,
             retry_after_s: None,
+            next_free_slots: None,
+            existing_booking: None,
         }
     }
 }

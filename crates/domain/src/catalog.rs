@@ -47,10 +47,84 @@ pub struct Center {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub ticker_en: Option<String>,
+    /// How the center checks appointments in and calls them (README, "Appointments").
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub appointments: CenterAppointments,
 }
 
 fn default_streak() -> u32 {
     2
+}
+
+fn default_window() -> u32 {
+    15
+}
+
+fn default_per_phone() -> u32 {
+    1
+}
+
+/// A center's appointment rules: the check-in window, the walk-ins' share of
+/// calls, and how many bookings one phone number may hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CenterAppointments {
+    /// Check-in opens this many minutes before the slot starts (default 15).
+    #[serde(default = "default_window")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub check_in_before_min: u32,
+    /// Check-in closes this many minutes after the slot starts; later, the booking lapses (default 15).
+    #[serde(default = "default_window")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub check_in_after_min: u32,
+    /// At most this many due appointments are called in a row by one counter
+    /// while walk-ins wait (default 2).
+    #[serde(default = "default_streak")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub streak_limit: u32,
+    /// Active bookings one phone number may hold per service per day (default 1; 0: no limit).
+    #[serde(default = "default_per_phone")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub per_phone_per_day: u32,
+}
+
+impl Default for CenterAppointments {
+    fn default() -> Self {
+        Self {
+            check_in_before_min: default_window(),
+            check_in_after_min: default_window(),
+            streak_limit: default_streak(),
+            per_phone_per_day: default_per_phone(),
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A service's appointment settings: slots follow its opening hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentSettings {
+    /// Whether it takes bookings now (false keeps the settings but stops new bookings).
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub enabled: bool,
+    /// Minutes per slot, e.g. 30.
+    pub slot_minutes: u32,
+    /// Places per slot.
+    pub places_per_slot: u32,
+    /// Percent of each slot's handling capacity (its counters × slot length
+    /// ÷ `avg_service_s`) kept for walk-ins; a slot offers at most the rest.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub walk_in_percent: u32,
+    /// How many days ahead a slot can be booked (today counts as 0).
+    pub days_ahead: u32,
 }
 
 /// A department or agency whose procedures the center receives.
@@ -226,6 +300,10 @@ pub struct Service {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub hours: Vec<HoursRule>,
+    /// Appointments (đặt lịch hẹn), when the service takes them.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub appointments: Option<AppointmentSettings>,
 }
 
 /// A counter (quầy) that calls tickets from one or more services.

@@ -137,6 +137,17 @@ impl OpeningHours {
         best
     }
 
+    /// The windows open on a weekday, as (open, close) local times in the
+    /// order of the rules; around-the-clock hours give the whole day.
+    pub fn windows_on(&self, day: Weekday) -> Vec<(Time, Time)> {
+        if self.windows.is_empty() {
+            return vec![(Time::midnight(), Time::MAX)];
+        }
+        let mut v: Vec<(Time, Time)> = self.windows.iter().filter(|w| w.days.contains(&day)).map(|w| (w.open, w.close)).collect();
+        v.sort();
+        v
+    }
+
     /// The first opening on a later day than `after` (used when today's
     /// tickets have run out).
     pub fn next_open_on_later_day(&self, after: DateTime) -> Option<DateTime> {

@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod booking;
 pub mod catalog;
 pub mod dossier;
 pub mod dossier_code;
@@ -22,7 +23,7 @@ pub use catalog::{Catalog, Center, Counter, Procedure, Service, ServiceKind};
 pub use dossier::{DossierStatus, mask_name};
 pub use dossier_code::{CodeRejection, DossierCode, DossierCodeRules};
 pub use id_card::{IdCard, parse_id_card};
-pub use scan::{ScanPayload, classify_scan, parse_booking_code};
+pub use scan::{ScanPayload, classify_scan};
 pub use ticket::TicketStatus;
 
 /// An error and every error under it on one line (`a: b: c`): what a log

@@ -2,35 +2,13 @@
 //! ticket's lookup URL or token, a chip ID card's QR, an appointment's booking
 //! code or QR, or something that is none of them.
 
+use crate::booking::parse_code;
 use crate::dossier_code::{CodeRejection, DossierCode, DossierCodeRules, query_value};
 use crate::id_card::{IdCard, parse_id_card};
 
 /// A ticket lookup token: 22 to 64 URL-safe characters (128 random bits or more).
 pub fn is_ticket_token(s: &str) -> bool {
     (22..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// The characters of a booking code: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, G/6 to mix up.
-pub const BOOKING_ALPHABET: &str = "ACDEFHJKMNPQRTUVWXY34679";
-
-/// A booking code as typed or scanned (`hb7k4q`, `HB7-K4Q`, ` hb7-k4q `) in
-/// its shown form `XXX-XXX`; `None` when it is not six characters of
-/// [`BOOKING_ALPHABET`] (case-insensitive, the dash after the third optional).
-pub fn parse_booking_code(input: &str) -> Option<String> {
-    let s = input.trim();
-    let chars: Vec<char> = match s.len() {
-        6 => s.chars().collect(),
-        7 if s.as_bytes()[3] == b'-' => s.chars().filter(|c| *c != '-').collect(),
-        _ => return None,
-    };
-    if chars.len() != 6 {
-        return None;
-    }
-    let upper: String = chars.iter().map(char::to_ascii_uppercase).collect();
-    if !upper.chars().all(|c| BOOKING_ALPHABET.contains(c)) {
-        return None;
-    }
-    Some(format!("{}-{}", &upper[..3], &upper[3..]))
 }
 
 /// The meaning of one scan or typed entry.
@@ -55,7 +33,7 @@ pub enum ScanPayload {
 /// A ticket URL is any URL whose path ends in `/t/TOKEN`; a booking URL any
 /// URL whose path ends in `/dat-lich/b/CODE`; a URL carrying the code in
 /// `?ma=` or `?code=` is a dossier. A bare booking code (exactly six
-/// characters of [`BOOKING_ALPHABET`], the dash optional) cannot be a ticket
+/// characters of [`crate::booking::CODE_ALPHABET`], the dash optional) cannot be a ticket
 /// token (22 or more characters), a card (12 digits and `|`) or a dossier code
 /// of the national shape; it is checked before a deployment's own dossier
 /// pattern, so a pattern loose enough to take six letters cannot swallow it.
@@ -67,7 +45,7 @@ pub fn classify_scan(input: &str, rules: &DossierCodeRules) -> ScanPayload {
     if let Some(token) = ticket_token_in_url(trimmed) {
         return ScanPayload::Ticket(token);
     }
-    if let Some(code) = booking_code_in_url(trimmed).or_else(|| parse_booking_code(trimmed)) {
+    if let Some(code) = booking_code_in_url(trimmed).or_else(|| parse_code(trimmed)) {
         return ScanPayload::Booking(code);
     }
     match rules.parse(trimmed) {
@@ -98,7 +76,7 @@ fn ticket_token_in_url(s: &str) -> Option<String> {
 
 fn booking_code_in_url(s: &str) -> Option<String> {
     let (before, code) = url_path_tail(s)?;
-    if before.ends_with("/dat-lich/b") { parse_booking_code(code) } else { None }
+    if before.ends_with("/dat-lich/b") { parse_code(code) } else { None }
 }
 
 #[cfg(test)]
@@ -142,23 +120,16 @@ mod tests {
         assert_eq!(classify("https://motcua.example/dat-lich/b/HK7-K4Q"), b("HK7-K4Q"));
         assert_eq!(classify("http://127.0.0.1:9/dat-lich/b/hk7k4q/?lang=en#x"), b("HK7-K4Q"));
         assert_eq!(classify("https://x.vn/pre/fix/dat-lich/b/AAA-999"), b("AAA-999"));
+        assert_eq!(classify("hk7 k4q"), b("HK7-K4Q"), "typed with a space");
     }
 
     #[test]
     fn a_near_miss_of_a_booking_code_is_not_one() {
         // B, G, I, L, O, S, Z, 0, 1, 2, 5, 8 are outside the alphabet; wrong
-        // length, a misplaced dash, another URL path.
-        for s in [
-            "HB7-K4Q",
-            "HK7-K40",
-            "HK7-K4",
-            "HK7-K4QQ",
-            "HK-7K4Q",
-            "HK7--K4Q",
-            "HK7 K4Q",
-            "https://x.vn/b/HK7-K4Q",
-            "https://x.vn/dat-lich/HK7-K4Q",
-        ] {
+        // length, another separator, another URL path.
+        for s in
+            ["HB7-K4Q", "HK7-K40", "HK7-K4", "HK7-K4QQ", "HK7_K4Q", "HK7.K4Q", "https://x.vn/b/HK7-K4Q", "https://x.vn/dat-lich/HK7-K4Q"]
+        {
             assert!(!matches!(classify(s), ScanPayload::Booking(_)), "{s:?}");
         }
         assert!(matches!(classify("https://x.vn/dat-lich/b/HK7-K4Q?ma=000.00.12.H62-201105-0004"), ScanPayload::Booking(_)));
@@ -167,7 +138,7 @@ mod tests {
     #[test]
     fn booking_codes_never_collide_with_the_other_kinds() {
         // Every code of a sample of the 24^6 space is a booking, and nothing else is one.
-        let alphabet: Vec<char> = BOOKING_ALPHABET.chars().collect();
+        let alphabet: Vec<char> = crate::booking::CODE_ALPHABET.chars().collect();
         for i in 0..2000usize {
             let code: String = (0..6).map(|k| alphabet[(i * 7 + k * 13 + i / 24 * k) % alphabet.len()]).collect();
             assert!(matches!(classify(&code), ScanPayload::Booking(_)), "{code}");

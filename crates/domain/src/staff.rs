@@ -110,6 +110,10 @@ pub struct NextTicket {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub transferred: bool,
+    /// An appointment ticket: its booked slot's start ("Đặt lịch 09:00").
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// One service a counter calls from, as its console shows it.
@@ -166,6 +170,10 @@ pub struct CurrentTicket {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid, required = true))]
     pub call_id: Option<Uuid>,
+    /// An appointment ticket: its booked slot's start ("Đặt lịch 09:00").
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime, required = true))]
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// `GET /api/v1/counters/{id}/console`.

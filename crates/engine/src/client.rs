@@ -377,6 +377,19 @@ impl CentralClient {
         Ok(CheckedIn { ticket, code: slot.code, slot_start: slot.slot_start, created })
     }
 
+    /// The service of a booking (`GET /bookings/{code}`, its public view):
+    /// what a lapsed or cancelled booking's ordinary ticket is for.
+    pub async fn booking_service(&self, code: &str, retry: Retry) -> Result<String, EngineError> {
+        let url = self.url(&format!("/bookings/{code}"));
+        let resp = self.send(|| self.http.get(&url), retry).await?;
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            booking: BookingService,
+        }
+        let Answer { booking } = Self::json(resp).await?;
+        booking.service_id.ok_or_else(|| EngineError::Internal("the booking has no service_id".into()))
+    }
+
     /// A ticket's status by its token.
     pub async fn ticket(&self, token: &str, retry: Retry) -> Result<TicketView, EngineError> {
         let url = self.url(&format!("/tickets/{token}"));

@@ -181,6 +181,7 @@ mod tests {
             priority_streak_limit: 2,
             ticker: None,
             ticker_en: None,
+            appointments: Default::default(),
         };
         let procedure = |id: &str, name: &str| Procedure {
             id: id.into(),

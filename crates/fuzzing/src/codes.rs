@@ -3,9 +3,10 @@
 
 use std::sync::OnceLock;
 
+use motcua_domain::booking::{CODE_ALPHABET, parse_code};
 use motcua_domain::dossier_code::DEFAULT_PATTERN;
-use motcua_domain::scan::{BOOKING_ALPHABET, is_ticket_token};
-use motcua_domain::{CodeRejection, DossierCodeRules, ScanPayload, classify_scan, parse_booking_code};
+use motcua_domain::scan::is_ticket_token;
+use motcua_domain::{CodeRejection, DossierCodeRules, ScanPayload, classify_scan};
 use regex::Regex;
 
 use crate::{Outcome, Violation, check_message, ensure, text};
@@ -74,10 +75,10 @@ pub fn scan(data: &[u8]) -> Outcome {
         }
         ScanPayload::Booking(code) => {
             ensure!(
-                code.len() == 7 && code.as_bytes()[3] == b'-' && code.chars().filter(|c| *c != '-').all(|c| BOOKING_ALPHABET.contains(c)),
+                code.len() == 7 && code.as_bytes()[3] == b'-' && code.chars().filter(|c| *c != '-').all(|c| CODE_ALPHABET.contains(c)),
                 "booking code {code:?} is not XXX-XXX of the alphabet"
             );
-            ensure!(parse_booking_code(code).as_deref() == Some(code.as_str()), "booking code {code} does not parse to itself");
+            ensure!(parse_code(code).as_deref() == Some(code.as_str()), "booking code {code} does not parse to itself");
         }
         ScanPayload::Garbage(r) => check_rejection(r)?,
     }

@@ -14,7 +14,6 @@ use super::session::{Officer, Viewer};
 use super::staff::counter_view;
 use crate::catalog::CenterCatalog;
 use crate::error::AppError;
-use crate::queue_rules::Key;
 use crate::state::SharedState;
 use crate::tickets::{local_day, ts};
 
@@ -22,36 +21,6 @@ use crate::tickets::{local_day, ts};
 const NEXT_SHOWN: usize = 5;
 /// How many calls the board lists.
 const CALLS_SHOWN: usize = 8;
-
-/// The next keys of one service for one counter, in the order the server's
-/// rule calls them (transferred-to-this-counter tickets first, then priority
-/// and ordinary tickets with the streak limit), without changing anything.
-fn upcoming(reserved: &[(bool, Key)], priority: &[Key], normal: &[Key], mut streak: u32, limit: u32, n: usize) -> Vec<(bool, Key, bool)> {
-    let mut out: Vec<(bool, Key, bool)> = reserved.iter().take(n).map(|(p, k)| (*p, *k, true)).collect();
-    let (mut pi, mut ni) = (0, 0);
-    while out.len() < n {
-        let p = priority.get(pi);
-        let o = normal.get(ni);
-        match (p, o) {
-            (Some(k), None) => {
-                out.push((true, *k, false));
-                pi += 1;
-            }
-            (Some(k), Some(_)) if streak < limit.max(1) => {
-                out.push((true, *k, false));
-                pi += 1;
-                streak += 1;
-            }
-            (_, Some(k)) => {
-                out.push((false, *k, false));
-                ni += 1;
-                streak = 0;
-            }
-            (None, None) => break,
-        }
-    }
-    out
-}
 
 /// The console's view of a counter: its current ticket and, per service,
 /// waiting count, oldest wait and the next numbers.
@@ -68,19 +37,25 @@ pub async fn console(
     officer.actor.check(&id)?;
     let now = state.clock.now();
     let today = local_day(&cat, now);
-    let limit = cat.center().priority_streak_limit;
+    let rules = crate::queue_rules::Rules::of(cat.center(), now);
     // Read the index once, then the rows.
     let (plans, waiting, serving) = {
         let index = state.index.read().map_err(|_| AppError::Internal("queue index poisoned".into()))?;
-        let streak = index.streak(&id);
         let reserved: Vec<_> = index.reserved_for(&id, today).cloned().collect();
         let mut plans = Vec::new();
         let mut waiting = HashMap::new();
         for service in &counter.services {
-            let mine: Vec<(bool, Key)> = reserved.iter().filter(|r| &r.service == service).map(|r| (r.priority, r.key)).collect();
-            let (p, o) = index.queue(service, today).map(|q| (q.priority.clone(), q.normal.clone())).unwrap_or_default();
-            let oldest = mine.iter().map(|(_, k)| k.0).chain(p.first().map(|k| k.0)).chain(o.first().map(|k| k.0)).min();
-            plans.push((service.clone(), upcoming(&mine, &p, &o, streak, limit, NEXT_SHOWN), oldest));
+            let oldest = reserved
+                .iter()
+                .filter(|r| &r.service == service)
+                .map(|r| r.key.0)
+                .chain(index.queue(service, today).into_iter().flat_map(|q| {
+                    let walk_in = q.normal.iter().find(|k| !q.appointments.contains(k));
+                    q.priority.first().into_iter().chain(walk_in).map(|k| k.0)
+                }))
+                .min();
+            let plan = index.plan(&id, std::slice::from_ref(service), today, rules, NEXT_SHOWN);
+            plans.push((service.clone(), plan.into_iter().map(|(_, p, k, t)| (p, k, t)).collect::<Vec<_>>(), oldest));
             waiting.insert(service.clone(), index.waiting(service, today));
         }
         (plans, waiting, index.serving(&id).cloned())
@@ -101,6 +76,7 @@ pub async fn console(
                     priority: row.priority,
                     issued_at: ts(row.issued_at_ms),
                     transferred,
+                    appointment_at: row.appointment_slot_ms.map(ts),
                 });
             }
         }
@@ -131,6 +107,7 @@ pub async fn console(
                     called_at: ts(at.called_at_ms),
                     dossier_code: row.dossier_code.clone(),
                     call_id: call_id.and_then(|c| Uuid::parse_str(&c).ok()),
+                    appointment_at: row.appointment_slot_ms.map(ts),
                 })
             }
             None => None,
@@ -210,21 +187,4 @@ pub async fn board(State(state): State<SharedState>, viewer: Viewer) -> Result<J
         queues,
         now,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upcoming_follows_the_streak_rule_and_puts_transfers_first() {
-        let p = [(10, 0), (11, 0), (12, 0)];
-        let o = [(1, 0), (2, 0)];
-        let order: Vec<_> = upcoming(&[], &p, &o, 0, 2, 5).into_iter().map(|(prio, k, _)| (prio, k.0)).collect();
-        assert_eq!(order, vec![(true, 10), (true, 11), (false, 1), (true, 12), (false, 2)]);
-        // A counter already two priority calls into its streak calls an ordinary ticket next.
-        assert_eq!(upcoming(&[], &p, &o, 2, 2, 1)[0], (false, (1, 0), false));
-        let t = upcoming(&[(false, (99, 0))], &p, &o, 0, 2, 2);
-        assert_eq!(t, vec![(false, (99, 0), true), (true, (10, 0), false)]);
-    }
 }

@@ -1,6 +1,7 @@
 //! The HTTP API: `app(state) -> Router`.
 
 pub mod batch;
+pub mod bookings;
 pub mod catalog;
 pub mod console;
 pub mod dossiers;
@@ -46,7 +47,8 @@ pub const MAX_BODY: usize = 64 * 1024;
         health, tickets::issue, tickets::get, catalog::get, dossiers::get, dossiers::put, batch::batch, queues::list,
         queues::events, queues::rate, staff::call_next, staff::call_number, staff::serve, staff::no_show, staff::recall,
         staff::transfer, staff::pause, staff::resume, console::console, console::board, voice::announcement, fleet::heartbeat,
-        fleet::list, fleet::maintenance, fleet::set_notice, fleet::clear_notice, id_card::key, id_card::lookup
+        fleet::list, fleet::maintenance, fleet::set_notice, fleet::clear_notice, id_card::key, id_card::lookup, bookings::slots,
+        bookings::challenge, bookings::create, bookings::get, bookings::cancel, bookings::check_in
     ),
     modifiers(&BearerAuth)
 )]
@@ -133,7 +135,12 @@ pub fn app(state: SharedState) -> Router {
         .route("/kiosks", get(fleet::list))
         .route("/kiosks/heartbeat", post(fleet::heartbeat))
         .route("/kiosks/{kiosk_id}/maintenance", put(fleet::maintenance))
-        .route("/notice", put(fleet::set_notice).delete(fleet::clear_notice));
+        .route("/notice", put(fleet::set_notice).delete(fleet::clear_notice))
+        .route("/slots", get(bookings::slots))
+        .route("/bookings", post(bookings::create))
+        .route("/bookings/challenge", get(bookings::challenge))
+        .route("/bookings/{code}", get(bookings::get).delete(bookings::cancel))
+        .route("/bookings/{code}/check-in", post(bookings::check_in));
     Router::new()
         .nest("/api/v1", api)
         .route("/t/{token}", get(page::ticket_page))

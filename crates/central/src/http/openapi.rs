@@ -34,6 +34,10 @@ const TICKET_TOKEN: &str = r"^[A-Za-z0-9_-]{22,64}$";
 const VERSION: &str = r"^ *[!-~][ -~]*$";
 /// An error code a kiosk reports.
 const ERROR_CODE: &str = r"^[a-z0-9_]{1,64}$";
+/// A booking code (`motcua_domain::booking::parse_code`): the alphabet, any case, dash optional.
+const BOOKING_CODE: &str = r"^[ACDEFHJKMNPQRTUVWXY34679acdefhjkmnpqrtuvwxy]{3}-?[ACDEFHJKMNPQRTUVWXY34679acdefhjkmnpqrtuvwxy]{3}$";
+/// A phone number as typed (`bookings::normalise_phone` checks it further).
+const PHONE: &str = r"^\+?[0-9][0-9 .-]{8,18}$";
 /// An ID card number's keyed hash: HMAC-SHA256 as lower-case hex (`motcua_domain::id_card::is_id_hash`).
 const ID_HASH: &str = r"^[0-9a-f]{64}$";
 
@@ -129,7 +133,10 @@ fn operation<'a>(doc: &'a mut Value, path: &str, method: &str) -> Option<&'a mut
 
 /// Path and header parameters the server checks beyond "a string".
 fn parameters(doc: &mut Value, missing: &mut Vec<String>) {
-    let params: [(&str, &str, &str, Value); 4] = [
+    let params: [(&str, &str, &str, Value); 7] = [
+        ("/api/v1/bookings/{code}", "get", "code", json!({"pattern": BOOKING_CODE})),
+        ("/api/v1/bookings/{code}", "delete", "code", json!({"pattern": BOOKING_CODE})),
+        ("/api/v1/bookings/{code}/check-in", "post", "code", json!({"pattern": BOOKING_CODE})),
         ("/api/v1/tickets", "post", "Idempotency-Key", json!({"minLength": 1, "maxLength": 128, "pattern": IDEMPOTENCY_KEY})),
         ("/api/v1/ratings", "post", "Idempotency-Key", json!({"minLength": 1, "maxLength": 128, "pattern": IDEMPOTENCY_KEY})),
         ("/api/v1/dossiers/{code}", "get", "code", json!({"pattern": API_PATTERN})),
@@ -173,6 +180,11 @@ fn bodies(doc: &mut Value, missing: &mut Vec<String>) {
     c("PutDossierRequest", "collect_at", json!({"maxLength": 500}));
     c("PutDossierRequest", "unit", json!({"maxLength": 500}));
     c("PutDossierRequest", "note", json!({"maxLength": MAX_NOTE}));
+
+    c("BookingRequest", "name", json!({"maxLength": 100, "pattern": NON_BLANK_LINE}));
+    c("BookingRequest", "phone", json!({"maxLength": 20, "pattern": PHONE}));
+    c("BookingRequest", "challenge", json!({"maxLength": 200}));
+    c("CheckInRequest", "kiosk_id", json!({"pattern": KIOSK_ID}));
 
     c("CallNumberRequest", "number", json!({"maxLength": 20, "pattern": NON_BLANK}));
     c("CallNumberRequest", "reason", json!({"maxLength": 200, "pattern": NON_BLANK}));

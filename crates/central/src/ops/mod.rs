@@ -131,7 +131,7 @@ pub fn run(cmd: OpsCmd) -> std::process::ExitCode {
                 let now = jiff::Timestamp::now();
                 let cutoff = retention::cutoff(now, older_than_days);
                 if dry_run {
-                    let n = retention::count(&conn, cutoff).map_err(|e| e.to_string())?;
+                    let n = retention::count(&conn, cutoff, now).map_err(|e| e.to_string())?;
                     return Ok(format!("would remove, from before {cutoff}: {n}"));
                 }
                 let n = retention::purge(&conn, now, older_than_days).map_err(|e| e.to_string())?;

@@ -12,6 +12,9 @@
 //! - `calls.reason` (why an officer called a number out of order, free text
 //!   that may name the citizen): from the call.
 //!
+//! - `bookings.name`, `bookings.phone` (and an ID card hash): from the local
+//!   midnight after the appointment's day, whatever the retention days.
+//!
 //! The server runs it once a day ([`spawn`]); `motcua-central purge` runs it
 //! from cron. Rows are changed in small batches, each its own transaction
 //! through the single writer, so ticket issuing never waits behind a purge.
@@ -47,12 +50,19 @@ pub struct PurgeReport {
     pub rating_comments: u64,
     /// Reasons of out-of-order calls removed.
     pub call_reasons: u64,
+    /// Bookings whose name and phone number were removed (the day after the appointment).
+    pub booking_contacts: u64,
 }
 
 impl PurgeReport {
     /// Rows changed.
     pub fn total(&self) -> u64 {
-        self.applicant_names + self.applicant_id_hashes + self.history_notes + self.rating_comments + self.call_reasons
+        self.applicant_names
+            + self.applicant_id_hashes
+            + self.history_notes
+            + self.rating_comments
+            + self.call_reasons
+            + self.booking_contacts
     }
 
     fn add(&mut self, o: PurgeReport) {
@@ -61,6 +71,7 @@ impl PurgeReport {
         self.history_notes += o.history_notes;
         self.rating_comments += o.rating_comments;
         self.call_reasons += o.call_reasons;
+        self.booking_contacts += o.booking_contacts;
     }
 }
 
@@ -68,8 +79,13 @@ impl std::fmt::Display for PurgeReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} applicant name(s), {} ID card hash(es), {} history note(s), {} rating comment(s), {} call reason(s)",
-            self.applicant_names, self.applicant_id_hashes, self.history_notes, self.rating_comments, self.call_reasons
+            "{} applicant name(s), {} ID card hash(es), {} history note(s), {} rating comment(s), {} call reason(s), {} booking contact(s)",
+            self.applicant_names,
+            self.applicant_id_hashes,
+            self.history_notes,
+            self.rating_comments,
+            self.call_reasons,
+            self.booking_contacts
         )
     }
 }
@@ -79,8 +95,9 @@ pub fn cutoff(now: Timestamp, days: u32) -> Timestamp {
     now.checked_sub(SignedDuration::from_hours(24 * i64::from(days))).unwrap_or(Timestamp::MIN)
 }
 
-/// One batch: at most [`BATCH`] rows of each kind older than `cutoff`.
-pub fn purge_batch(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<PurgeReport> {
+/// One batch: at most [`BATCH`] rows of each kind older than `cutoff`, and
+/// of bookings whose day ended before `now`.
+pub fn purge_batch(conn: &Connection, cutoff: Timestamp, now: Timestamp) -> rusqlite::Result<PurgeReport> {
     let c = cutoff.as_millisecond();
     let run = |sql: &str| conn.prepare_cached(sql)?.execute(params![c, BATCH]).map(|n| n as u64);
     Ok(PurgeReport {
@@ -95,11 +112,12 @@ pub fn purge_batch(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<Pur
               (SELECT rowid FROM ratings WHERE comment IS NOT NULL AND created_at < ?1 LIMIT ?2)")?,
         call_reasons: run("UPDATE calls SET reason = NULL WHERE rowid IN
               (SELECT rowid FROM calls WHERE reason IS NOT NULL AND at < ?1 LIMIT ?2)")?,
+        booking_contacts: crate::bookings::purge(conn, now, BATCH)?,
     })
 }
 
 /// What a purge would remove, without removing it (`purge --dry-run`).
-pub fn count(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<PurgeReport> {
+pub fn count(conn: &Connection, cutoff: Timestamp, now: Timestamp) -> rusqlite::Result<PurgeReport> {
     let c = cutoff.as_millisecond();
     let n = |sql: &str| conn.query_row(sql, [c], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64);
     Ok(PurgeReport {
@@ -109,6 +127,11 @@ pub fn count(conn: &Connection, cutoff: Timestamp) -> rusqlite::Result<PurgeRepo
                           WHERE h.note IS NOT NULL AND d.updated_at < ?1")?,
         rating_comments: n("SELECT count(*) FROM ratings WHERE comment IS NOT NULL AND created_at < ?1")?,
         call_reasons: n("SELECT count(*) FROM calls WHERE reason IS NOT NULL AND at < ?1")?,
+        booking_contacts: conn
+            .query_row("SELECT count(*) FROM bookings WHERE purged_at IS NULL AND purge_at <= ?1", [now.as_millisecond()], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64,
     })
 }
 
@@ -128,7 +151,7 @@ pub fn purge(conn: &Connection, now: Timestamp, days: u32) -> rusqlite::Result<P
     let mut total = PurgeReport::default();
     loop {
         let tx = conn.unchecked_transaction()?;
-        let step = purge_batch(&tx, cutoff)?;
+        let step = purge_batch(&tx, cutoff, now)?;
         tx.commit()?;
         total.add(step);
         if step.total() == 0 {
@@ -146,7 +169,7 @@ pub async fn run_once(state: &SharedState, days: u32) -> Result<PurgeReport, App
     let cutoff = cutoff(now, days);
     let mut total = PurgeReport::default();
     loop {
-        let step = state.writer.exec(move |tx, _| Ok(purge_batch(tx, cutoff)?)).await?;
+        let step = state.writer.exec(move |tx, _| Ok(purge_batch(tx, cutoff, now)?)).await?;
         total.add(step);
         if step.total() == 0 {
             break;
@@ -198,11 +221,18 @@ mod tests {
             .unwrap();
         }
         let cut = Timestamp::from_millisecond(5_000).unwrap();
-        assert_eq!(count(&conn, cut).unwrap().total(), 4);
-        let report = purge_batch(&conn, cut).unwrap();
+        assert_eq!(count(&conn, cut, cut).unwrap().total(), 4);
+        let report = purge_batch(&conn, cut, cut).unwrap();
         assert_eq!(
             report,
-            PurgeReport { applicant_names: 1, applicant_id_hashes: 1, history_notes: 1, rating_comments: 1, call_reasons: 0 }
+            PurgeReport {
+                applicant_names: 1,
+                applicant_id_hashes: 1,
+                history_notes: 1,
+                rating_comments: 1,
+                call_reasons: 0,
+                booking_contacts: 0
+            }
         );
         let hashes: Vec<Option<String>> = conn
             .prepare("SELECT applicant_id_hash FROM dossiers ORDER BY code")
@@ -223,7 +253,7 @@ mod tests {
         let (n, scores): (i64, i64) =
             conn.query_row("SELECT count(*), sum(score) FROM ratings", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!((n, scores), (2, 2), "ratings are still counted");
-        assert_eq!(purge_batch(&conn, cut).unwrap().total(), 0, "a second pass finds nothing");
+        assert_eq!(purge_batch(&conn, cut, cut).unwrap().total(), 0, "a second pass finds nothing");
     }
 
     #[test]

@@ -145,20 +145,20 @@ pub(super) fn call_next(
     let now_ms = now.as_millisecond();
     finish_current(tx, index, counter_id, now_ms)?;
     let today = local_day(cat, now);
-    let limit = cat.center().priority_streak_limit;
-    let Some((service, priority, key)) = index.next_for(counter_id, &counter.services, today, limit) else {
+    let rules = crate::queue_rules::Rules::of(cat.center(), now);
+    let transferred = index.reserved_for(counter_id, today).next().is_some();
+    let Some((service, priority, key)) = index.next_for(counter_id, &counter.services, today, rules) else {
         return Ok(Outcome::Called(None));
     };
     let id = Uuid::from_u128(key.1).to_string();
     let row = crate::tickets::by_id(tx, &id)?.ok_or_else(|| AppError::Internal(format!("indexed ticket {id} missing")))?;
-    let streak = if priority { index.streak(counter_id) + 1 } else { 0 };
+    index.after_call(counter_id, today, (&service, priority, key), now_ms, transferred);
     tx.prepare_cached(
-        "INSERT INTO counter_state (counter_id, priority_streak) VALUES (?1, ?2)
-         ON CONFLICT (counter_id) DO UPDATE SET priority_streak = excluded.priority_streak",
+        "INSERT INTO counter_state (counter_id, priority_streak, appointment_streak) VALUES (?1, ?2, ?3)
+         ON CONFLICT (counter_id) DO UPDATE SET priority_streak = excluded.priority_streak,
+                                                appointment_streak = excluded.appointment_streak",
     )?
-    .execute(params![counter_id, streak])?;
-    index.remove_waiting(&service, today, priority, key);
-    index.set_streak(counter_id, streak);
+    .execute(params![counter_id, index.streak(counter_id), index.appointment_streak(counter_id)])?;
     let row = mark_called(tx, index, &row, counter_id, now_ms)?;
     let call = record_call(tx, &row, counter_id, CallKind::Next, None, actor, now_ms)?;
     Ok(Outcome::Called(Some((row, call))))

@@ -70,12 +70,22 @@ pub fn validate(req: &IssueTicketRequest, now: Timestamp) -> Result<(), AppError
     Ok(())
 }
 
+/// What makes a ticket an appointment ticket.
+#[derive(Debug, Clone)]
+pub(super) struct Appointment {
+    /// The booked slot's start, Unix ms.
+    pub slot_start_ms: i64,
+    /// The booking's code.
+    pub code: String,
+}
+
 pub(super) fn issue(
     tx: &Connection,
     index: &mut QueueIndex,
     cat: &CenterCatalog,
     req: &IssueTicketRequest,
     key: &str,
+    appointment: Option<Appointment>,
     now: Timestamp,
 ) -> Result<Outcome, AppError> {
     let center = &cat.center().id;
@@ -130,7 +140,10 @@ pub(super) fn issue(
         Some(off) => (None, off.number.clone(), off.token.clone(), true),
         None => {
             let hours = cat.hours(&service.id);
+            // An appointment's place was booked: check-in may come a little
+            // before opening, and the day's cap does not take it away.
             if let Some(h) = hours
+                && appointment.is_none()
                 && !h.is_open(local)
             {
                 let mut e = motcua_domain::ApiError::new(ErrorCode::ServiceClosed);
@@ -143,6 +156,7 @@ pub(super) fn issue(
                 .optional()?
                 .unwrap_or(0);
             if let Some(cap) = service.daily_cap
+                && appointment.is_none()
                 && last >= cap
             {
                 let mut e = motcua_domain::ApiError::new(ErrorCode::DailyCapReached);
@@ -178,12 +192,14 @@ pub(super) fn issue(
         offline,
         reserved_counter: None,
         queue_service: None,
+        appointment_slot_ms: appointment.as_ref().map(|a| a.slot_start_ms),
+        booking_code: appointment.as_ref().map(|a| a.code.clone()),
     };
     let inserted = tx
         .prepare_cached(
             "INSERT INTO tickets (id, token, center, service_id, day, seq, number, priority, kiosk_id, issued_at,
-                                  received_at, status, dossier_code, offline)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                  received_at, status, dossier_code, offline, appointment_slot, booking_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .execute(params![
             row.id.to_string(),
@@ -200,6 +216,8 @@ pub(super) fn issue(
             row.status.as_str(),
             row.dossier_code,
             row.offline,
+            row.appointment_slot_ms,
+            row.booking_code,
         ]);
     match inserted {
         Ok(_) => {}
@@ -217,7 +235,11 @@ pub(super) fn issue(
     )?
     .execute(params![center, key, hash, tap, row.id.to_string(), now.as_millisecond()])?;
     if status == TicketStatus::Waiting {
-        index.add_waiting(&row.service_id, day, row.priority.is_some(), row.key());
+        if row.is_appointment() {
+            index.add_appointment(&row.service_id, day, row.key());
+        } else {
+            index.add_waiting(&row.service_id, day, row.priority.is_some(), row.key());
+        }
     }
     Ok(Outcome::Ticket { row, created: true, renumbered: false })
 }

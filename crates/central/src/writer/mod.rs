@@ -10,6 +10,7 @@
 //! without the database is checked by pure `validate` functions that the
 //! handlers call before queueing, so the writer only sees well-formed requests.
 
+pub mod booking;
 pub(crate) mod calls;
 pub mod dossier;
 mod issue;
@@ -130,6 +131,15 @@ pub enum Command {
         /// The `Idempotency-Key`: a retry with it is counted once.
         key: Option<String>,
     },
+    /// Check a booking in at a kiosk: issue its appointment ticket.
+    CheckIn {
+        /// The kiosk's center.
+        cat: Arc<CenterCatalog>,
+        /// The booking code, in its shown form.
+        code: String,
+        /// The kiosk that checks in.
+        kiosk_id: String,
+    },
     /// Anything else that must go through the one writer (accounts, sessions):
     /// a function of the transaction; its result comes back as `Outcome::Done`.
     Exec(Box<ExecFn>),
@@ -150,6 +160,7 @@ impl std::fmt::Debug for Command {
             Self::PutDossier { .. } => "PutDossier",
             Self::PutDossiers { .. } => "PutDossiers",
             Self::Rate { .. } => "Rate",
+            Self::CheckIn { .. } => "CheckIn",
             Self::Exec(_) => "Exec",
         };
         f.write_str(name)
@@ -207,6 +218,8 @@ pub enum Outcome {
         /// False when a retry with the same key found the rating already stored.
         created: bool,
     },
+    /// A booking checked in (or lapsed).
+    CheckIn(booking::CheckIn),
     /// What an `Exec` function returned.
     Done(Box<dyn std::any::Any + Send>),
 }
@@ -321,7 +334,7 @@ impl Writer {
 
 fn apply(tx: &Connection, index: &mut QueueIndex, cmd: Command, now: Timestamp) -> Result<Outcome, AppError> {
     match cmd {
-        Command::Issue { cat, req, key } => issue::issue(tx, index, &cat, &req, &key, now),
+        Command::Issue { cat, req, key } => issue::issue(tx, index, &cat, &req, &key, None, now),
         Command::CallNext { cat, counter_id, actor } => calls::call_next(tx, index, &cat, &counter_id, &actor, now),
         Command::CallNumber { cat, counter_id, number, reason, actor } => {
             calls::call_number(tx, index, &cat, &counter_id, &number, &reason, &actor, now)
@@ -330,6 +343,7 @@ fn apply(tx: &Connection, index: &mut QueueIndex, cmd: Command, now: Timestamp) 
         Command::Transfer { cat, token, req, actor } => calls::transfer(tx, index, &cat, &token, &req, &actor, now),
         Command::Pause { cat, counter_id, paused, actor } => calls::pause(tx, index, &cat, &counter_id, paused, &actor, now),
         Command::Exec(f) => f(tx, now).map(Outcome::Done),
+        Command::CheckIn { cat, code, kiosk_id } => booking::check_in(tx, index, &cat, &code, &kiosk_id, now),
         Command::PutDossier { center, code, req, actor } => dossier::put_dossier(tx, &center, &code, &req, &actor, now),
         Command::PutDossiers { records } => Ok(Outcome::Dossiers(dossier::apply_each(tx, &records, Ties::ContentHash, now))),
         Command::Rate { center, req, key } => rating::rate(tx, &center, &req, key.as_deref(), now),

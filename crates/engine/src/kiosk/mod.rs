@@ -406,6 +406,7 @@ fn undelivered_view(t: KioskTicket) -> Result<motcua_domain::api::TicketView, En
         lookup_url: t.lookup_url,
         offline: true,
         dossier_code: t.dossier_code,
+        appointment: None,
     })
 }
 

@@ -14,7 +14,7 @@ use rand::RngCore;
 use super::state::Inner;
 use crate::client::Retry;
 use crate::config::{OfflinePolicy, PrinterUnavailablePolicy};
-use crate::error::EngineError;
+use crate::error::{BookingProblem, EngineError};
 use crate::printer::{PrintData, PrintJob, PrinterError};
 use crate::slip;
 use crate::store::PrintState;
@@ -354,6 +354,13 @@ impl Inner {
             Err(e) if e.is_unreachable() => return Err(EngineError::BookingUnverified(e.to_string())),
             Err(EngineError::Booking(mut b)) => {
                 b.next_open_local = b.next_open_at.map(|at| slip::local(at, &tz).strftime("%H:%M").to_string());
+                // The ordinary ticket offered instead is for the booking's own service.
+                if matches!(b.problem, BookingProblem::Lapsed | BookingProblem::Cancelled) && b.service_id.is_none() {
+                    match self.client.booking_service(&code, Retry::Once).await {
+                        Ok(id) => b.service_id = catalog.service(&id).map(|s| s.id.clone()),
+                        Err(e) => tracing::warn!(error = %e, "the lapsed booking's service is not known: the citizen chooses it"),
+                    }
+                }
                 tracing::info!(code = %code, problem = b.problem.code(), "booking check-in refused");
                 return Err(EngineError::Booking(b));
             }
