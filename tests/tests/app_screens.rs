@@ -142,6 +142,31 @@ impl Walk<'_> {
     }
 }
 
+/// The demo's bookings (README, Appointments): slot 0 can be checked in
+/// when the server starts, until 15 minutes after it; slot 1 from then on for
+/// half an hour; slot 3 is too early for an hour at least.
+const DEMO_NOW: &str = "DEM-KHA";
+const DEMO_NEXT: &str = "DEM-KHD";
+const DEMO_TOO_EARLY: &str = "DEM-KHE";
+
+/// Checks a demo booking in from the home screen (slot 0's, or slot 1's once
+/// slot 0 has lapsed) and waits for its ticket.
+fn check_in_demo(s: &Session) {
+    for code in [DEMO_NOW, DEMO_NEXT] {
+        s.click("home-booking").expect("I have an appointment");
+        s.wait("keyboard-code", secs(5)).expect("booking keyboard");
+        s.tap_keys(code).expect("type the code");
+        s.click("key-enter").expect("enter");
+        s.wait_css("[data-testid='ticket-appointment'], [data-testid='booking-problem'][data-code='booking_lapsed']", secs(20))
+            .expect("checked in, or lapsed");
+        if s.exists_css("[data-testid='ticket-appointment']").expect("ticket") {
+            return;
+        }
+        s.click("booking-home").expect("home");
+    }
+    panic!("neither {DEMO_NOW} nor {DEMO_NEXT} could be checked in");
+}
+
 fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kiosk_id: &str) -> Vec<String> {
     let mut w = Walk { s, size, n: 0, problems: Vec::new() };
     // Only this run's pictures of this size.
@@ -282,6 +307,30 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     w.check("rating-ask");
     w.home();
 
+    // Appointments: the code keyboard, a code that is none, too early, and
+    // the appointment ticket checked in a second time (its longest form).
+    s.click("home-booking").expect("I have an appointment");
+    s.wait("keyboard-code", secs(5)).expect("booking keyboard");
+    s.tap_keys("DEM-K").expect("type");
+    w.check("booking-keyboard");
+    s.click("key-clear").expect("clear");
+    s.tap_keys("ABC").expect("not a code");
+    s.click("key-enter").expect("enter");
+    s.wait("error", secs(10)).expect("error under the keyboard");
+    w.check("booking-error");
+    s.click("key-clear").expect("clear");
+    s.tap_keys(DEMO_TOO_EARLY).expect("a booking 90 minutes ahead");
+    s.click("key-enter").expect("enter");
+    s.wait("booking-too-early", secs(15)).expect("too early");
+    w.check("booking-too-early");
+    w.home();
+    check_in_demo(s);
+    s.click("ticket-done").expect("done");
+    check_in_demo(s);
+    s.wait("ticket-repeat", secs(5)).expect("the second check-in is a reprint");
+    w.check("ticket-appointment");
+    s.click("ticket-done").expect("done");
+
     // The admin exit: five taps in the corner, then the PIN pad, which must fit.
     for _ in 0..5 {
         s.click("admin-corner").expect("corner");
@@ -302,6 +351,15 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     assert!(number.starts_with("B-LOB1-"), "an offline number with the kiosk code, got {number:?}");
     w.check("ticket-offline");
     s.click("ticket-done").expect("done");
+    // A booking cannot be checked offline: said so, with an ordinary number one tap away.
+    s.click("home-booking").expect("I have an appointment");
+    s.wait("keyboard-code", secs(5)).expect("booking keyboard");
+    w.check("booking-offline-keyboard");
+    s.tap_keys(DEMO_TOO_EARLY).expect("a code");
+    s.click("key-enter").expect("enter");
+    s.wait_css("[data-testid='booking-problem'][data-code='booking_unverified']", secs(30)).expect("cannot verify");
+    w.check("booking-unverified");
+    w.home();
     central.restart();
     w.problems
 }
