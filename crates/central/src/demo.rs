@@ -33,10 +33,10 @@ pub const DEMO_CANCEL_SECRET: &str = "demo";
 pub type SeededBooking = (String, String, Timestamp);
 
 /// Books the demo's fixed codes for today (README, "Appointments"): slot 0 is
-/// the first of today's slots whose check-in has not closed, so it can be
-/// checked in at once; slot 1, 2 … follow. A code already booked for today
-/// stays as it is (a restart keeps its check-in); one of another day is
-/// booked again. Returns the bookings of today.
+/// the first slot whose check-in has not closed (today's, or just after
+/// midnight tomorrow's), so it can be checked in at once; slot 1, 2 … follow.
+/// A code booked for today or a slot still to come stays as it is (a restart
+/// keeps its check-in); an older one is booked again. Returns the bookings.
 pub fn seed_bookings(conn: &mut Connection, now: Timestamp) -> Result<Vec<SeededBooking>, CatalogFileError> {
     let file = catalog_file::parse(DEMO_FILE)?;
     let catalogs = crate::catalog::load(conn).map_err(|e| CatalogFileError::Parse(e.to_string()))?;
@@ -50,15 +50,19 @@ pub fn seed_bookings(conn: &mut Connection, now: Timestamp) -> Result<Vec<Seeded
         let kept: Option<(String, i64)> =
             tx.query_row("SELECT day, slot_start FROM bookings WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         if let Some((day, start)) = kept
-            && day == today.to_string()
+            && (day == today.to_string() || start >= now.as_millisecond())
         {
             seeded.push((code, service.id.clone(), crate::tickets::ts(start)));
             continue;
         }
         let after = now.checked_sub(SignedDuration::from_mins(i64::from(cat.center().appointments.check_in_after_min))).unwrap_or(now);
-        let slots = crate::bookings::day_slots(cat, service, a, today);
+        let mut slots = crate::bookings::day_slots(cat, service, a, today);
+        if let Ok(tomorrow) = today.tomorrow() {
+            slots.extend(crate::bookings::day_slots(cat, service, a, tomorrow));
+        }
         let Some(first) = slots.iter().position(|s| s.start >= after) else { continue };
         let Some(slot) = slots.get(first + d.slot as usize) else { continue };
+        let day = crate::tickets::local_day(cat, slot.start);
         tx.execute("DELETE FROM bookings WHERE code = ?1", [&code])?;
         tx.execute(
             "INSERT INTO bookings (code, center, service_id, day, slot_start, slot_end, status, name, phone, cancel_hash,
@@ -68,14 +72,14 @@ pub fn seed_bookings(conn: &mut Connection, now: Timestamp) -> Result<Vec<Seeded
                 code,
                 cat.center().id,
                 service.id,
-                today.to_string(),
+                day.to_string(),
                 slot.start.as_millisecond(),
                 slot.end.as_millisecond(),
                 d.name,
                 d.phone,
                 crate::bookings::secret_hash(DEMO_CANCEL_SECRET),
                 now.as_millisecond(),
-                crate::bookings::purge_at(cat, today)
+                crate::bookings::purge_at(cat, day)
             ],
         )?;
         seeded.push((code, service.id.clone(), slot.start));
@@ -192,6 +196,21 @@ mod tests {
         assert_eq!((capped.len(), with_hours.len()), (1, 1));
         for c in ["vp-tinh", "vp-vinh-yen", "vp-yen-lac", "vp-tam-dao"] {
             assert!(file.centers.iter().any(|x| x.id == c), "{c}");
+        }
+    }
+
+    #[test]
+    fn the_first_demo_bookings_can_check_in_at_any_hour() {
+        for at in ["2026-11-30T02:00:00Z", "2026-11-30T16:50:00Z", "2026-11-30T16:59:59Z", "2026-11-30T17:00:00Z"] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut conn = crate::db::open_and_migrate(&dir.path().join("c.db")).expect("db");
+            let now: Timestamp = at.parse().expect("ts");
+            seed_if_empty(&mut conn, now).expect("seed");
+            let seeded = seed_bookings(&mut conn, now).expect("bookings");
+            assert_eq!(seeded.len(), 5, "{at}: {seeded:?}");
+            let kha = seeded.iter().find(|(c, _, _)| c == "DEM-KHA").expect("DEM-KHA").2;
+            let window = SignedDuration::from_mins(15);
+            assert!(kha.checked_sub(window).unwrap() <= now && now <= kha.checked_add(window).unwrap(), "{at}: DEM-KHA at {kha}");
         }
     }
 

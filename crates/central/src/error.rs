@@ -30,6 +30,13 @@ impl AppError {
         Self::Api(Box::new(e))
     }
 
+    /// `rate_limited`, to retry after `wait` seconds (the `Retry-After` header).
+    pub fn rate_limited(wait: u64) -> Self {
+        let mut e = ApiError::new(ErrorCode::RateLimited);
+        e.retry_after_s = Some(wait);
+        Self::Api(Box::new(e))
+    }
+
     /// `invalid_request` naming what is wrong.
     pub fn invalid(en: impl Into<String>, vi: impl Into<String>) -> Self {
         Self::msg(ErrorCode::InvalidRequest, en, vi)

@@ -132,6 +132,10 @@ async fn a_booking_checks_in_and_its_ticket_waits_at_its_slot_time() {
     assert_eq!(again["ticket"]["number"], "A003");
     assert_eq!(api.count(&format!("SELECT count(*) FROM tickets WHERE booking_code = '{booking}'")), 1);
 
+    // The ticket's phone page says it is an appointment.
+    let (_, _, page) = api.call("GET", &format!("/t/{}", t["token"].as_str().unwrap()), None, None, None).await;
+    assert!(page.as_str().unwrap().contains("Đặt lịch 10:00"), "{page}");
+
     // The booking's public view now leads to the ticket.
     let (_, _, v) = api.call("GET", &format!("/api/v1/bookings/{booking}"), None, None, None).await;
     assert_eq!(v["booking"]["ticket_token"], t["token"]);
@@ -392,4 +396,27 @@ async fn a_hundred_attempts_at_once_on_four_places_give_four_bookings() {
         .query_row("SELECT count(*) FROM bookings WHERE service_id = ?1 AND status = 'booked' AND by_staff = 1", [A], |r| r.get(0))
         .unwrap();
     assert_eq!(stored, 4, "exactly 4 stored");
+}
+
+#[tokio::test]
+async fn public_attempts_for_one_phone_number_are_budgeted() {
+    let api = Api::new(MONDAY_9AM);
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let (_, _, c) = api.call("GET", "/api/v1/bookings/challenge", None, None, None).await;
+        let solved = motcua_central::bookings::solve(c["challenge"].as_str().unwrap(), c["difficulty_bits"].as_u64().unwrap() as u32);
+        // Each on another slot; the second and third hit the one-per-day limit, the fourth the budget.
+        let body = json!({"service_id": A, "slot_start": at(12 + i, 0), "name": "Lê Thị Hoa", "phone": "0912000888", "challenge": solved});
+        let (s, h, v) = api.call("POST", "/api/v1/bookings", None, None, Some(body)).await;
+        statuses.push((s.as_u16(), code(&v).to_string()));
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            assert!(h.get("retry-after").is_some(), "{h:?}");
+            assert!(v["error"]["retry_after_s"].as_u64().unwrap() >= 1);
+        }
+    }
+    let expected = [(201, "<none>"), (409, "booking_limit"), (409, "booking_limit"), (429, "rate_limited")];
+    assert_eq!(statuses, expected.map(|(s, c)| (s, c.to_string())));
+    // Staff on the hotline are not budgeted.
+    let (s, v) = book(&api, Some(STAFF), &at(16, 0), "0912000889").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
 }

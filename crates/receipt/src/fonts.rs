@@ -35,7 +35,14 @@ pub struct Face {
     descent: f32,
     /// ab_glyph scales by (ascent - descent); we size by the em like a PDF does.
     height_per_em: f32,
+    /// Glyph and unscaled advance of every character below [`COMMON_END`]
+    /// (Latin, Vietnamese, combining marks, general punctuation), looked up
+    /// once: the line breaker measures every character of every candidate line.
+    common: Vec<(GlyphId, f32)>,
 }
+
+/// Characters below this are looked up once when the face is parsed.
+const COMMON_END: u32 = 0x2100;
 
 impl Face {
     fn parse(bytes: &'static [u8], name: &'static str) -> Result<Self, ReceiptError> {
@@ -43,7 +50,13 @@ impl Face {
         let units_per_em = font.units_per_em().ok_or(ReceiptError::Font(name))?;
         let ascent = font.ascent_unscaled();
         let descent = font.descent_unscaled();
-        Ok(Self { height_per_em: font.height_unscaled() / units_per_em, font, units_per_em, ascent, descent })
+        let common = (0..COMMON_END)
+            .map(|u| {
+                let g = char::from_u32(u).map_or(GlyphId(0), |c| font.glyph_id(c));
+                (g, font.h_advance_unscaled(g))
+            })
+            .collect();
+        Ok(Self { height_per_em: font.height_unscaled() / units_per_em, font, units_per_em, ascent, descent, common })
     }
 
     /// The ab_glyph scale that makes one em `em_px` pixels.
@@ -52,12 +65,19 @@ impl Face {
     }
 
     pub(crate) fn glyph(&self, c: char) -> GlyphId {
-        self.font.glyph_id(c)
+        match self.common.get(c as usize) {
+            Some((g, _)) => *g,
+            None => self.font.glyph_id(c),
+        }
     }
 
     /// Advance of `c` in pixels at an em of `em_px`.
     pub(crate) fn advance(&self, c: char, em_px: f32) -> f32 {
-        self.font.h_advance_unscaled(self.glyph(c)) * em_px / self.units_per_em
+        let units = match self.common.get(c as usize) {
+            Some((_, a)) => *a,
+            None => self.font.h_advance_unscaled(self.font.glyph_id(c)),
+        };
+        units * em_px / self.units_per_em
     }
 
     /// Width of `text` in pixels; the slips use no kerning so widths add up
@@ -107,6 +127,18 @@ impl Fonts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_answers_like_the_font() {
+        let fonts = Fonts::new().unwrap();
+        for face in [fonts.face(Weight::Regular), fonts.face(Weight::Bold)] {
+            for c in ['a', 'ệ', 'Ữ', '\u{0301}', '…', '\u{200B}', '€', '中', '😀', '\u{10FFFF}'] {
+                let g = face.font.glyph_id(c);
+                assert_eq!(face.glyph(c), g, "{c:?}");
+                assert_eq!(face.advance(c, 24.0), face.font.h_advance_unscaled(g) * 24.0 / face.units_per_em, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn both_faces_cover_every_vietnamese_letter() {

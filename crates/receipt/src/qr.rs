@@ -1,5 +1,7 @@
 //! QR encoding (error correction M) into a plain module matrix.
 
+use std::sync::Mutex;
+
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::ReceiptError;
@@ -18,8 +20,24 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
-    /// Encodes `data` with error correction level M.
+    /// Encodes `data` with error correction level M. The last symbol is
+    /// kept: a kiosk draws the same slip twice (the preview on screen, then
+    /// the print), and choosing the best of eight masks is most of the work.
     pub fn encode(data: &str) -> Result<Self, ReceiptError> {
+        static LAST: Mutex<Option<QrMatrix>> = Mutex::new(None);
+        if let Ok(last) = LAST.lock()
+            && let Some(qr) = last.as_ref().filter(|q| q.data == data)
+        {
+            return Ok(qr.clone());
+        }
+        let qr = Self::encode_uncached(data)?;
+        if let Ok(mut last) = LAST.lock() {
+            *last = Some(qr.clone());
+        }
+        Ok(qr)
+    }
+
+    fn encode_uncached(data: &str) -> Result<Self, ReceiptError> {
         let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
             .map_err(|e| ReceiptError::Qr(format!("{e} (data of {} bytes)", data.len())))?;
         let width = u32::try_from(code.width()).map_err(|_| ReceiptError::Qr("symbol too wide".to_owned()))?;
@@ -67,6 +85,15 @@ mod tests {
         assert_eq!(qr.width(), 29, "version 3 at level M");
         assert!(qr.is_dark(0, 0), "finder pattern corner");
         assert!(!qr.is_dark(qr.width(), 0));
+    }
+
+    #[test]
+    fn a_repeated_encode_gives_the_same_symbol_and_another_text_its_own() {
+        let a = QrMatrix::encode("https://motcua.example/t/AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+        let b = QrMatrix::encode("https://motcua.example/t/BBBBBBBBBBBBBBBBBBBBBB").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(QrMatrix::encode(a.data()).unwrap(), a);
+        assert_eq!(QrMatrix::encode(b.data()).unwrap(), QrMatrix::encode_uncached(b.data()).unwrap());
     }
 
     #[test]

@@ -104,11 +104,17 @@ fn staff_center(headers: &HeaderMap, state: &SharedState) -> Result<Option<Strin
 }
 
 fn limited(wait: u64) -> AppError {
-    let mut e = ApiError::new(ErrorCode::RateLimited);
-    e.retry_after_s = Some(wait);
-    e.message = "Too many booking attempts. Please wait a moment and try again.".into();
-    e.message_vi = "Đặt lịch quá nhiều lần. Vui lòng đợi một lát rồi thử lại.".into();
-    AppError::Api(Box::new(e))
+    let mut e = AppError::rate_limited(wait);
+    if let AppError::Api(e) = &mut e {
+        e.message = "Too many booking attempts. Please wait a moment and try again.".into();
+        e.message_vi = "Đặt lịch quá nhiều lần. Vui lòng đợi một lát rồi thử lại.".into();
+    }
+    e
+}
+
+/// The key of a client's budget: its IP, or one shared key when unknown.
+fn ip_key(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "unknown".to_string(), |i| i.to_string())
 }
 
 /// Book a slot. A staff token (the center's hotline) needs no challenge and no budget.
@@ -130,7 +136,7 @@ pub async fn create(
     let staff = staff_center(&headers, &state)?;
     let mut held = None;
     if staff.is_none() {
-        if let Err(wait) = state.bookings.per_ip.take(&ip.map_or_else(|| "unknown".to_string(), |i| i.to_string()), b::PER_IP_PER_MIN) {
+        if let Err(wait) = state.bookings.per_ip.take(&ip_key(ip), b::PER_IP_PER_MIN) {
             return Err(limited(wait));
         }
         let solution = req.challenge.as_deref().ok_or_else(|| {
@@ -260,12 +266,7 @@ pub async fn check_in(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<CheckInRequest>,
 ) -> Result<(StatusCode, Json<CheckInResponse>), AppError> {
-    if !crate::fleet::check::valid_kiosk_id(&req.kiosk_id) {
-        return Err(AppError::invalid(
-            "kiosk_id must be 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'",
-            "kiosk_id phải có từ 1 đến 64 ký tự, gồm chữ không dấu, chữ số, '.', '_' và '-'",
-        ));
-    }
+    crate::writer::check_kiosk_id(&req.kiosk_id)?;
     let code = b::parse_code(&code)?;
     let cat = auth.catalog(&state)?;
     let outcome = state.writer.run(Command::CheckIn { cat: cat.clone(), code, kiosk_id: req.kiosk_id }).await?;

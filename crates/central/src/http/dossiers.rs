@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use motcua_domain::api::{DossierCenter, DossierView, HistoryEntry, PutDossierRequest};
 use motcua_domain::dossier::{DossierStatus, is_overdue, mask_name};
-use motcua_domain::{ApiError, ErrorBody, ErrorCode};
+use motcua_domain::{ErrorBody, ErrorCode};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::extract::{ApiJson, Auth, Staff};
@@ -151,9 +151,7 @@ pub fn viewer<'a>(state: &SharedState, catalogs: &'a Catalogs, center: &'a str) 
 pub async fn get(State(state): State<SharedState>, auth: Auth, Path(code): Path<String>) -> Result<Json<DossierView>, AppError> {
     if let Err(wait) = state.limiter.take(&auth.token_hash, state.config.lookup_limit_per_min) {
         Metrics::inc(&state.metrics.dossier_lookup_limited);
-        let mut e = ApiError::new(ErrorCode::RateLimited);
-        e.retry_after_s = Some(wait);
-        return Err(AppError::Api(Box::new(e)));
+        return Err(AppError::rate_limited(wait));
     }
     Metrics::inc(&state.metrics.dossier_lookups);
     let code = state.dossier_rules.parse_exact(&code).map_err(|r| {

@@ -8,7 +8,7 @@ use axum::extract::State;
 use motcua_domain::api::{DossierSummary, IdCardLookupRequest, IdCardLookupResponse, IdKeyResponse};
 use motcua_domain::dossier::{is_overdue, mask_name};
 use motcua_domain::id_card::is_id_hash;
-use motcua_domain::{ApiError, ErrorBody, ErrorCode};
+use motcua_domain::{ErrorBody, ErrorCode};
 use rusqlite::params_from_iter;
 
 use super::dossiers::{heard, viewer};
@@ -62,9 +62,7 @@ pub async fn lookup(
     kiosk_only(&auth)?;
     if let Err(wait) = state.limiter.take(&auth.token_hash, state.config.lookup_limit_per_min) {
         Metrics::inc(&state.metrics.dossier_lookup_limited);
-        let mut e = ApiError::new(ErrorCode::RateLimited);
-        e.retry_after_s = Some(wait);
-        return Err(AppError::Api(Box::new(e)));
+        return Err(AppError::rate_limited(wait));
     }
     if !(1..=2).contains(&req.id_hashes.len()) || !req.id_hashes.iter().all(|h| is_id_hash(h)) {
         return Err(AppError::invalid(

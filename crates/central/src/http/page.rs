@@ -38,6 +38,8 @@ struct Shown {
     wait: Option<String>,
     offline: Option<&'static str>,
     updates: Option<String>,
+    /// "Đặt lịch 09:00" on an appointment ticket.
+    appointment: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -71,6 +73,7 @@ struct Words {
     no_show: &'static str,
     expired: &'static str,
     offline: &'static str,
+    appointment: fn(&str) -> String,
     updates: fn(u32) -> String,
     switch_href: &'static str,
     switch_label: &'static str,
@@ -88,6 +91,7 @@ const VI: Words = Words {
     no_show: "Số này đã được gọi nhưng không có mặt. Vui lòng hỏi cán bộ tại quầy.",
     expired: "Số này đã hết hiệu lực (đã hết ngày làm việc).",
     offline: "Phiếu được cấp khi máy kiosk mất kết nối; số vẫn có hiệu lực.",
+    appointment: |t| format!("Đặt lịch {t}"),
     updates: |s| format!("Trang tự cập nhật mỗi {s} giây."),
     switch_href: "?lang=en",
     switch_label: "English",
@@ -105,6 +109,7 @@ const EN: Words = Words {
     no_show: "This number was called but nobody came. Please ask at a counter.",
     expired: "This number has expired (the working day has ended).",
     offline: "Issued while the kiosk was offline; the number is valid.",
+    appointment: |t| format!("Appointment {t}"),
     updates: |s| format!("This page updates every {s} seconds."),
     switch_href: "?lang=vi",
     switch_label: "Tiếng Việt",
@@ -112,7 +117,7 @@ const EN: Words = Words {
     not_found: "No such queue ticket. Please check the QR code on your slip.",
 };
 
-fn shown(w: &Words, center: String, service: String, area: String, t: &TicketView) -> Shown {
+fn shown(w: &Words, center: String, service: String, area: String, t: &TicketView, tz: &jiff::tz::TimeZone) -> Shown {
     let mut wait = None;
     let status = match t.status {
         TicketStatus::Waiting => match t.ahead {
@@ -140,6 +145,7 @@ fn shown(w: &Words, center: String, service: String, area: String, t: &TicketVie
         wait,
         offline: t.offline.then_some(w.offline),
         updates: live.then(|| (w.updates)(REFRESH_S)),
+        appointment: t.appointment.as_ref().map(|a| (w.appointment)(&a.slot_start.to_zoned(tz.clone()).strftime("%H:%M").to_string())),
     }
 }
 
@@ -174,7 +180,7 @@ pub async fn ticket_page(State(state): State<SharedState>, Path(token): Path<Str
     let (service, area) = cat.service(&row.service_id).map(|s| (pick(&s.name, &s.name_en), s.area.clone())).unwrap_or_default();
     let live = matches!(view.status, TicketStatus::Waiting | TicketStatus::Called);
     let title = format!("{} – {}", view.number, w.your_number);
-    render_page(&page(Some(shown(w, center, service, area, &view)), title, live), StatusCode::OK)
+    render_page(&page(Some(shown(w, center, service, area, &view, &cat.tz)), title, live), StatusCode::OK)
 }
 
 #[cfg(test)]
@@ -199,6 +205,7 @@ mod tests {
                 wait: None,
                 offline: None,
                 updates: None,
+                appointment: None,
             }),
             not_found: VI.not_found,
             switch_href: VI.switch_href,

@@ -33,17 +33,23 @@ fn valid_offline_number(n: &str) -> bool {
     (3..=20).contains(&b.len()) && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-') && b.contains(&b'-')
 }
 
+/// `invalid_request` unless the kiosk id is 1 to 64 of `A-Za-z0-9._-`.
+pub fn check_kiosk_id(id: &str) -> Result<(), AppError> {
+    if crate::fleet::check::valid_kiosk_id(id) {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "kiosk_id must be 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'",
+        "kiosk_id phải có từ 1 đến 64 ký tự, gồm chữ không dấu, chữ số, '.', '_' và '-'",
+    ))
+}
+
 /// Checks what can be checked without the database: the kiosk id, the
 /// kiosk's clock, the shape of an offline number and token, and the dossier
 /// code. Called by the handler before the request is queued; what depends on
 /// stored data (an idempotent retry, the catalog, caps) is the writer's.
 pub fn validate(req: &IssueTicketRequest, now: Timestamp) -> Result<(), AppError> {
-    if !crate::fleet::check::valid_kiosk_id(&req.kiosk_id) {
-        return Err(AppError::invalid(
-            "kiosk_id must be 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'",
-            "kiosk_id phải có từ 1 đến 64 ký tự, gồm chữ không dấu, chữ số, '.', '_' và '-'",
-        ));
-    }
+    check_kiosk_id(&req.kiosk_id)?;
     if let Some(issued_at) = req.issued_at
         && issued_at.as_millisecond() > now.as_millisecond() + 5 * 60 * 1000
     {

@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 pub use calls::{Actor, normalise_number, validate_call_number, validate_transfer};
 pub use dossier::{DossierContent, DossierRecord, SourceKind, Ties, validate as validate_dossier};
-pub use issue::validate as validate_issue;
+pub use issue::{check_kiosk_id, validate as validate_issue};
 pub use rating::validate as validate_rating;
 
 use crate::catalog::{CatalogCache, CenterCatalog};
