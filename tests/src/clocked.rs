@@ -70,3 +70,50 @@ impl Drop for ClockedCentral {
         }
     }
 }
+
+/// A service of the demo that takes appointments on `day` (YYYY-MM-DD), and
+/// its slots with a free place, when it has at least `at_least` of them.
+pub fn bookable(central: &str, day: &str, at_least: usize) -> (String, Vec<Timestamp>) {
+    let http = reqwest::blocking::Client::new();
+    let catalog: serde_json::Value =
+        http.get(format!("{central}/api/v1/catalog")).bearer_auth("demo-kiosk").send().expect("catalog").json().expect("json");
+    for s in catalog["services"].as_array().expect("services") {
+        let id = s["id"].as_str().expect("service id");
+        let Ok(resp) = http.get(format!("{central}/api/v1/slots?service={id}&date={day}")).send() else { continue };
+        if !resp.status().is_success() {
+            continue;
+        }
+        let slots: serde_json::Value = resp.json().expect("slots json");
+        let free: Vec<Timestamp> = slots["slots"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["free"].as_u64().unwrap_or(0) > 0)
+            .map(|s| s["start"].as_str().expect("start").parse().expect("RFC 3339"))
+            .collect();
+        if slots["closed"].is_null() && free.len() >= at_least {
+            return (id.to_owned(), free);
+        }
+    }
+    panic!("no demo service takes appointments on {day}: {catalog}");
+}
+
+/// Books `slot` of `service` as the center's hotline does (staff token, no
+/// challenge): the booking (`code`, `qr_url`, …).
+pub fn book(central: &str, service: &str, slot: Timestamp, phone: &str) -> serde_json::Value {
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{central}/api/v1/bookings"))
+        .bearer_auth("demo-staff")
+        .json(&serde_json::json!({"service_id": service, "slot_start": slot.to_string(), "name": "Nguyễn Thị Hoa", "phone": phone}))
+        .send()
+        .expect("POST /bookings");
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().expect("booking json");
+    assert_eq!(status.as_u16(), 201, "{body}");
+    body["booking"].clone()
+}
+
+/// `HH:MM` in Vĩnh Phúc (the demo center's time).
+pub fn local_hm(t: Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz")).strftime("%H:%M").to_string()
+}

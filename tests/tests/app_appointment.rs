@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use harness::{kiosk_bin, pdfs, start_driver, wait_new_pdf, write_config};
-use jiff::{Timestamp, ToSpan};
-use motcua_tests::clocked::ClockedCentral;
+use jiff::ToSpan;
+use motcua_tests::clocked::{ClockedCentral, book, bookable, local_hm};
 use motcua_tests::webdriver::{Session, screen_path};
 use motcua_tests::{pdf_words, run_tool, zbar};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Monday 30 Nov 2026, 07:00 in Vĩnh Phúc: before the day's first slot.
 const MONDAY_7AM: &str = "2026-11-30T00:00:00Z";
@@ -33,46 +33,6 @@ const DAY: &str = "2026-11-30";
 
 fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
-}
-
-fn local_hm(t: Timestamp) -> String {
-    t.to_zoned(jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap()).strftime("%H:%M").to_string()
-}
-
-/// A service that takes appointments on `DAY` and two of its free slots.
-fn bookable(central: &str) -> (String, Vec<Timestamp>) {
-    let http = reqwest::blocking::Client::new();
-    let catalog: Value = http.get(format!("{central}/api/v1/catalog")).bearer_auth("demo-kiosk").send().unwrap().json().unwrap();
-    for s in catalog["services"].as_array().unwrap() {
-        let id = s["id"].as_str().unwrap();
-        let Ok(resp) = http.get(format!("{central}/api/v1/slots?service={id}&date={DAY}")).send() else { continue };
-        if !resp.status().is_success() {
-            continue;
-        }
-        let slots: Value = resp.json().unwrap();
-        let free: Vec<Timestamp> = slots["slots"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|s| s["free"].as_u64().unwrap_or(0) > 0)
-            .map(|s| s["start"].as_str().unwrap().parse().unwrap())
-            .collect();
-        if slots["closed"].is_null() && free.len() >= 2 {
-            return (id.to_owned(), free);
-        }
-    }
-    panic!("no demo service takes appointments on {DAY}");
-}
-
-fn book(central: &str, service: &str, slot: Timestamp, phone: &str) -> Value {
-    let resp = reqwest::blocking::Client::new()
-        .post(format!("{central}/api/v1/bookings"))
-        .bearer_auth("demo-staff")
-        .json(&json!({"service_id": service, "slot_start": slot.to_string(), "name": "Trần Văn Bình", "phone": phone}))
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    resp.json::<Value>().unwrap()["booking"].clone()
 }
 
 /// The booking's QR as a PNG, by qrencode (Debian package qrencode).
@@ -105,7 +65,7 @@ fn body_text(s: &Session) -> String {
 fn a_scanned_booking_qr_checks_in_and_shows_the_appointment_ticket() {
     let tmp = tempfile::tempdir().unwrap();
     let central = ClockedCentral::start(MONDAY_7AM.parse().unwrap());
-    let (service, slots) = bookable(&central.url);
+    let (service, slots) = bookable(&central.url, DAY, 2);
     let (slot, early_slot) = (slots[1], slots[slots.len() - 1]);
     let booking = book(&central.url, &service, slot, "0987000001");
     let early = book(&central.url, &service, early_slot, "0987000002");

@@ -14,60 +14,16 @@ use std::process::Command;
 
 use jiff::{Timestamp, ToSpan};
 use motcua_engine::Kiosk;
-use motcua_tests::clocked::ClockedCentral;
+use motcua_tests::clocked::{ClockedCentral, book, bookable, local_hm};
 use motcua_tests::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Monday 30 Nov 2026, 07:00 in Vĩnh Phúc: before the day's first slot.
 const MONDAY_7AM: &str = "2026-11-30T00:00:00Z";
 const DAY: &str = "2026-11-30";
-const TZ: &str = "Asia/Ho_Chi_Minh";
 
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
-}
-
-fn local_hm(t: Timestamp) -> String {
-    t.to_zoned(jiff::tz::TimeZone::get(TZ).unwrap()).strftime("%H:%M").to_string()
-}
-
-/// A service of the demo that takes appointments on `DAY`, and its slots with a free place.
-fn bookable(central: &str) -> (String, Vec<Timestamp>) {
-    let http = reqwest::blocking::Client::new();
-    let catalog: Value = http.get(format!("{central}/api/v1/catalog")).bearer_auth("demo-kiosk").send().unwrap().json().unwrap();
-    for s in catalog["services"].as_array().unwrap() {
-        let id = s["id"].as_str().unwrap();
-        let resp = http.get(format!("{central}/api/v1/slots?service={id}&date={DAY}")).send().unwrap();
-        if !resp.status().is_success() {
-            continue;
-        }
-        let slots: Value = resp.json().unwrap();
-        let free: Vec<Timestamp> = slots["slots"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|s| s["free"].as_u64().unwrap_or(0) > 0)
-            .map(|s| at(s["start"].as_str().unwrap()))
-            .collect();
-        if slots["closed"].is_null() && free.len() >= 4 {
-            return (id.to_owned(), free);
-        }
-    }
-    panic!("no demo service takes appointments on {DAY}: {catalog}");
-}
-
-/// Books `slot` of `service` as the center's hotline does (staff token, no challenge); its code.
-fn book(central: &str, service: &str, slot: Timestamp, phone: &str) -> Value {
-    let resp = reqwest::blocking::Client::new()
-        .post(format!("{central}/api/v1/bookings"))
-        .bearer_auth("demo-staff")
-        .json(&json!({"service_id": service, "slot_start": slot.to_string(), "name": "Nguyễn Thị Hoa", "phone": phone}))
-        .send()
-        .unwrap();
-    let status = resp.status();
-    let body: Value = resp.json().unwrap();
-    assert_eq!(status.as_u16(), 201, "{body}");
-    body["booking"].clone()
 }
 
 /// The words of every PDF slip in `slips`, oldest first; the folder is emptied.
@@ -91,7 +47,7 @@ struct Setup {
 
 fn setup() -> Setup {
     let central = ClockedCentral::start(at(MONDAY_7AM));
-    let (service, slots) = bookable(&central.url);
+    let (service, slots) = bookable(&central.url, DAY, 4);
     let dir = tempfile::tempdir().unwrap();
     let slips = dir.path().join("slips");
     std::fs::create_dir_all(&slips).unwrap();

@@ -45,12 +45,14 @@ test("a scanned booking checks in and shows the appointment ticket", async () =>
   installFakeDom();
   setLanguage("vi");
   const outcome = { ticket: { number: "A013" }, printed: true, repeat: false };
-  const { ctx, seen } = fakeCtx(() => outcome);
+  const { ctx, seen } = fakeCtx((cmd) => (cmd === "lookup" ? { kind: "booking", code: "HK7-K4Q" } : outcome));
   const params = { code: "" };
   bookingScreen(params, ctx);
   seen.scan("https://hcc.example/dat-lich/b/HK7-K4Q");
   await tick();
-  assert.deepEqual(seen.calls, [["check_in", { code: "https://hcc.example/dat-lich/b/HK7-K4Q" }]]);
+  await tick();
+  assert.deepEqual(seen.calls, [["lookup", { text: "https://hcc.example/dat-lich/b/HK7-K4Q" }], ["check_in", { code: "HK7-K4Q" }]]);
+  assert.equal(params.code, "", "the URL is not typed into the field");
   assert.deepEqual(seen.went.map(([n]) => n), ["printing", "ticket"]);
   assert.equal(seen.went[1][1].outcome, outcome);
 });

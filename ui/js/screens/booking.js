@@ -5,8 +5,8 @@ import { h } from "../dom.js";
 import { errorText } from "../errors.js";
 import { t } from "../i18n.js";
 import { icon } from "../icons.js";
-import { codeKeyboard, inputDisplay } from "../keyboard.js";
-import { errorInline, issue } from "./common.js";
+import { issue } from "./common.js";
+import { codeEntry } from "./dossier.js";
 
 /** The example booking code shown on the screen (6 characters of the unambiguous alphabet). */
 export const EXAMPLE_BOOKING = "HK7-K4Q";
@@ -53,38 +53,12 @@ export function checkIn(code, ctx, params) {
 }
 
 export function bookingScreen(params, ctx) {
-  let display = inputDisplay(params.code, t("booking.placeholder"), "code-input");
-  const onChange = (v) => {
-    params.code = v.toUpperCase();
-    params.error = null;
-    const next = inputDisplay(params.code, t("booking.placeholder"), "code-input");
-    display.replaceWith(next);
-    display = next;
-    document.querySelector("[data-testid=error]")?.remove();
-  };
-  const go = (text) => {
-    if (!String(text ?? "").trim()) {
-      params.error = { code: "empty" };
-      ctx.render();
-      return;
-    }
-    checkIn(text, ctx, params);
-  };
-  ctx.onScan((text) => {
-    params.code = text;
-    go(text);
+  return codeEntry(params, ctx, {
+    testid: "booking",
+    submit: (text) => checkIn(text, ctx, params),
+    hint: h("p", { class: "hint", testid: "booking-example" }, t("booking.example", { code: EXAMPLE_BOOKING })),
+    enterLabel: t("booking.button"),
   });
-  return [
-    h(
-      "div",
-      { class: "title-row" },
-      h("span", { class: "scan-art" }, icon("scan")),
-      h("div", {}, h("h1", { testid: "screen-title" }, t("booking.title")), h("p", { class: "lead" }, t("booking.lead"))),
-    ),
-    display,
-    params.error ? errorInline(params.error) : h("p", { class: "hint", testid: "booking-example" }, t("booking.example", { code: EXAMPLE_BOOKING })),
-    codeKeyboard({ getValue: () => params.code ?? "", onChange, onEnter: go, enterLabel: t("booking.button") }),
-  ];
 }
 
 /** "Mời ông/bà quay lại lúc 09:15": the time in the center's local time, from the engine. */

@@ -20,8 +20,12 @@ export function looksLikeIdCard(text) {
   return /^\s*\d{12}\|/.test(String(text ?? ""));
 }
 
-/** A code keyboard screen shared by "collect" and "lookup". */
-function codeEntry(params, ctx, { testid, submit }) {
+/**
+ * A code keyboard screen shared by "collect", "lookup" and "booking": the
+ * texts are `${testid}.title|lead|placeholder`; `hint` is the line under the
+ * field, `enterLabel` the enter key's.
+ */
+export function codeEntry(params, ctx, { testid, submit, hint, enterLabel }) {
   let display = inputDisplay(params.code, t(`${testid}.placeholder`), "code-input");
   const onChange = (v) => {
     params.code = v;
@@ -58,16 +62,13 @@ function codeEntry(params, ctx, { testid, submit }) {
       h("div", {}, h("h1", { testid: "screen-title" }, t(`${testid}.title`)), h("p", { class: "lead" }, t(`${testid}.lead`))),
     ),
     display,
-    params.error ? errorInline(params.error) : h("p", { class: "hint" }, t("lookup.example", { code: EXAMPLE_CODE })),
+    params.error ? errorInline(params.error) : hint,
     params.busy ? loading() : null,
-    codeKeyboard({
-      getValue: () => params.code ?? "",
-      onChange,
-      onEnter: go,
-      enterLabel: testid === "collect" ? t("collect.button") : t("keyboard.lookup"),
-    }),
+    codeKeyboard({ getValue: () => params.code ?? "", onChange, onEnter: go, enterLabel }),
   ];
 }
+
+const dossierHint = () => h("p", { class: "hint" }, t("lookup.example", { code: EXAMPLE_CODE }));
 
 export function collectScreen(params, ctx) {
   const submit = (code) =>
@@ -83,7 +84,7 @@ export function collectScreen(params, ctx) {
       }
       return false;
     });
-  return codeEntry(params, ctx, { testid: "collect", submit });
+  return codeEntry(params, ctx, { testid: "collect", submit, hint: dossierHint(), enterLabel: t("collect.button") });
 }
 
 export function notReadyScreen(params, ctx) {
@@ -133,7 +134,7 @@ export function lookupScreen(params, ctx) {
     ctx.render();
     runLookup(text, ctx, params);
   };
-  return codeEntry(params, ctx, { testid: "lookup", submit });
+  return codeEntry(params, ctx, { testid: "lookup", submit, hint: dossierHint(), enterLabel: t("keyboard.lookup") });
 }
 
 function statusClass(code, overdue) {
