@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "search",
     "take_ticket",
     "collect_result",
+    "check_in",
     "lookup",
     "procedure",
     "print_checklist",

@@ -4,7 +4,9 @@
 //! ("vi" | "en"; the configured one when absent): the slip follows the screen.
 
 use motcua_domain::Catalog;
-use motcua_engine::{Config, Kiosk, KioskStatus, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, TicketOutcome};
+use motcua_engine::{
+    CheckInOutcome, Config, Kiosk, KioskStatus, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, TicketOutcome,
+};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -46,6 +48,12 @@ pub async fn collect_result<R: Runtime>(
     lang: Option<String>,
 ) -> Res<TicketOutcome> {
     Ok(kiosk.collect_result_in(&code, kiosk.slip_lang(lang.as_deref())?).await?)
+}
+
+/// Checks an appointment in by its booking code or QR and prints its ticket in `lang`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_in<R: Runtime>(_app: AppHandle<R>, kiosk: State<'_, Kiosk>, code: String, lang: Option<String>) -> Res<CheckInOutcome> {
+    Ok(kiosk.check_in_in(&code, kiosk.slip_lang(lang.as_deref())?).await?)
 }
 
 /// A typed or scanned dossier code or ticket QR → its status.

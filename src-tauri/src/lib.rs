@@ -25,6 +25,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::search,
         commands::take_ticket,
         commands::collect_result,
+        commands::check_in,
         commands::lookup,
         commands::procedure,
         commands::print_checklist,

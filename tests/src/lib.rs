@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod chaos;
+pub mod clocked;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};

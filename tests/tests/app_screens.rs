@@ -134,12 +134,61 @@ impl Walk<'_> {
         v.as_u64().unwrap_or(0)
     }
 
+    /// A code keyboard screen opened by the home tile `tile`: with `typed`
+    /// typed (`NAME-keyboard`), then with a code that is none (`NAME-error`).
+    fn code_screen(&mut self, tile: &str, typed: &str, name: &str) {
+        self.s.click(tile).expect("the home tile");
+        self.s.wait("keyboard-code", secs(5)).expect("keyboard");
+        self.s.tap_keys(typed).expect("type");
+        self.check(&format!("{name}-keyboard"));
+        self.s.click("key-clear").expect("clear");
+        self.s.tap_keys("ABC").expect("garbage");
+        self.s.click("key-enter").expect("enter");
+        self.s.wait("error", secs(10)).expect("error");
+        self.check(&format!("{name}-error"));
+    }
+
     fn home(&self) {
         if self.s.screen().expect("screen") != "home" {
             self.s.click("nav-home").or_else(|_| self.s.click("ticket-done")).expect("home button");
         }
         self.s.wait_css("main[data-screen='home']", secs(5)).expect("home");
     }
+}
+
+/// The demo's bookings (README, Appointments): slot 0 can be checked in
+/// when the server starts, until 15 minutes after it; slot 1 from then on for
+/// half an hour; slot 3 is too early for an hour at least.
+const DEMO_NOW: &str = "DEM-KHA";
+const DEMO_NEXT: &str = "DEM-KHD";
+const DEMO_TOO_EARLY: &str = "DEM-KHE";
+
+/// Opens the appointment screen from the home screen.
+fn open_booking(s: &Session) {
+    s.click("home-booking").expect("I have an appointment");
+    s.wait("keyboard-code", secs(5)).expect("booking keyboard");
+}
+
+/// Types `code` on the appointment screen and taps enter.
+fn type_booking_code(s: &Session, code: &str) {
+    s.tap_keys(code).expect("type the code");
+    s.click("key-enter").expect("enter");
+}
+
+/// Checks a demo booking in from the home screen (slot 0's, or slot 1's once
+/// slot 0 has lapsed) and waits for its ticket.
+fn check_in_demo(s: &Session) {
+    for code in [DEMO_NOW, DEMO_NEXT] {
+        open_booking(s);
+        type_booking_code(s, code);
+        s.wait_css("[data-testid='ticket-appointment'], [data-testid='booking-problem'][data-code='booking_lapsed']", secs(20))
+            .expect("checked in, or lapsed");
+        if s.exists_css("[data-testid='ticket-appointment']").expect("ticket") {
+            return;
+        }
+        s.click("booking-home").expect("home");
+    }
+    panic!("neither {DEMO_NOW} nor {DEMO_NEXT} could be checked in");
 }
 
 fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kiosk_id: &str) -> Vec<String> {
@@ -216,15 +265,7 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     w.check_pages("agencies", "agencies");
     w.home();
 
-    s.click("home-lookup").expect("lookup");
-    s.wait("keyboard-code", secs(5)).expect("keyboard");
-    s.tap_keys("000.00-AB").expect("type");
-    w.check("lookup-keyboard");
-    s.click("key-clear").expect("clear");
-    s.tap_keys("ABC").expect("garbage");
-    s.click("key-enter").expect("enter");
-    s.wait("error", secs(10)).expect("error");
-    w.check("lookup-error");
+    w.code_screen("home-lookup", "000.00-AB", "lookup");
     w.home();
 
     s.scanner_burst(DOSSIER_PROCESSING).expect("scan");
@@ -282,6 +323,21 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     w.check("rating-ask");
     w.home();
 
+    // Appointments: the code keyboard, a code that is none, too early, and
+    // the appointment ticket checked in a second time (its longest form).
+    w.code_screen("home-booking", "DEM-K", "booking");
+    s.click("key-clear").expect("clear");
+    type_booking_code(s, DEMO_TOO_EARLY);
+    s.wait("booking-too-early", secs(15)).expect("too early");
+    w.check("booking-too-early");
+    w.home();
+    check_in_demo(s);
+    s.click("ticket-done").expect("done");
+    check_in_demo(s);
+    s.wait("ticket-repeat", secs(5)).expect("the second check-in is a reprint");
+    w.check("ticket-appointment");
+    s.click("ticket-done").expect("done");
+
     // The admin exit: five taps in the corner, then the PIN pad, which must fit.
     for _ in 0..5 {
         s.click("admin-corner").expect("corner");
@@ -302,6 +358,13 @@ fn walk(s: &Session, size: (u32, u32), central: &mut motcua_tests::Central, kios
     assert!(number.starts_with("B-LOB1-"), "an offline number with the kiosk code, got {number:?}");
     w.check("ticket-offline");
     s.click("ticket-done").expect("done");
+    // A booking cannot be checked offline: said so, with an ordinary number one tap away.
+    open_booking(s);
+    w.check("booking-offline-keyboard");
+    type_booking_code(s, DEMO_TOO_EARLY);
+    s.wait_css("[data-testid='booking-problem'][data-code='booking_unverified']", secs(30)).expect("cannot verify");
+    w.check("booking-unverified");
+    w.home();
     central.restart();
     w.problems
 }

@@ -7,7 +7,7 @@ let backend = null;
 
 // Commands that print a slip: it follows the language on screen ("vi" | "en"),
 // not only the kiosk's configured one.
-const PRINTS = new Set(["take_ticket", "collect_result", "reprint", "print_checklist", "print_dossier"]);
+const PRINTS = new Set(["take_ticket", "collect_result", "check_in", "reprint", "print_checklist", "print_dossier"]);
 
 async function tauri() {
   if (backend) return backend;

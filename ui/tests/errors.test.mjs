@@ -43,6 +43,8 @@ const shell = read("../../src-tauri/src/error.rs");
 const centralCodes = armCodes(rustFn(central, /pub fn as_str\(self\)/));
 const rustCodes = [
   ...armCodes(rustFn(engine, /pub fn code\(&self\)/)),
+  // BookingProblem: the server's booking_* refusals, passed through.
+  ...armCodes(rustFn(engine, /pub fn code\(self\)/)),
   ...armCodes(rustFn(printer, /pub fn code\(&self\)/)),
   ...armCodes(rustFn(storeFault, /pub fn code\(self\)/)),
   ...centralCodes,
@@ -52,7 +54,7 @@ const rustCodes = [
 test("the Rust error codes are read from the sources", () => {
   // The central codes the engine passes through: as_str and serde agree.
   assert.deepEqual([...centralCodes].sort(), snakeVariants(central, "ErrorCode").sort());
-  for (const code of ["not_a_code", "server_unreachable", "printer_paper_out", "slip_render_failed", "daily_cap_reached", "admin_pin_wrong"]) {
+  for (const code of ["not_a_code", "booking_too_early", "booking_unverified", "server_unreachable", "printer_paper_out", "slip_render_failed", "daily_cap_reached", "admin_pin_wrong"]) {
     assert.ok(rustCodes.includes(code), `${code} was not found: the parser no longer matches the Rust source`);
   }
 });

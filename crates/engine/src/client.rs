@@ -18,7 +18,7 @@ use reqwest::{RequestBuilder, Response, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
-use crate::error::EngineError;
+use crate::error::{BookingProblem, BookingRefusal, EngineError};
 
 /// Longest one attempt may take.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -28,6 +28,33 @@ const MAX_BACKOFF: Duration = Duration::from_millis(800);
 /// The longest `Retry-After` honoured: a server's clock or a typo must not
 /// keep a lobby offline for hours.
 const MAX_HOLD: Duration = Duration::from_secs(60);
+
+/// A booking checked in: its appointment ticket.
+#[derive(Debug, Clone)]
+pub struct CheckedIn {
+    /// The appointment ticket.
+    pub ticket: TicketView,
+    /// The booking code.
+    pub code: String,
+    /// The slot's start.
+    pub slot_start: jiff::Timestamp,
+    /// A new ticket (false: the booking was checked in before, same ticket).
+    pub created: bool,
+}
+
+/// `{"ticket": TicketView, "booking": Booking}`; the ticket kept as JSON for its `appointment`.
+#[derive(serde::Deserialize)]
+struct CheckInAnswer {
+    ticket: serde_json::Value,
+    booking: SlotRef,
+}
+
+/// What the kiosk reads of a booking (or a ticket's `appointment`).
+#[derive(serde::Deserialize)]
+struct SlotRef {
+    slot_start: jiff::Timestamp,
+    code: String,
+}
 
 /// How hard to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +111,42 @@ struct LooseError {
     message_vi: Option<String>,
 }
 
+/// A refusal of a booking check-in (`booking_*`), with what the kiosk needs
+/// to say what to do: when to come back, the booking's service.
+#[derive(serde::Deserialize)]
+struct BookingErrorBody {
+    error: BookingErrorFields,
+}
+
+#[derive(serde::Deserialize)]
+struct BookingErrorFields {
+    code: String,
+    #[serde(default)]
+    next_open_at: Option<jiff::Timestamp>,
+    #[serde(default)]
+    service_id: Option<String>,
+    #[serde(default)]
+    booking: Option<BookingService>,
+}
+
+#[derive(serde::Deserialize)]
+struct BookingService {
+    #[serde(default)]
+    service_id: Option<String>,
+}
+
+fn booking_refusal(body: &[u8]) -> Option<EngineError> {
+    let BookingErrorBody { error } = serde_json::from_slice(body).ok()?;
+    let problem = BookingProblem::from_code(&error.code)?;
+    let service_id = error.service_id.or_else(|| error.booking.and_then(|b| b.service_id));
+    Some(EngineError::Booking(Box::new(BookingRefusal { problem, next_open_at: error.next_open_at, next_open_local: None, service_id })))
+}
+
 /// The engine error for a refusal the server answered with `status` and `body`.
 fn refusal(status: StatusCode, body: &[u8]) -> EngineError {
+    if let Some(e) = booking_refusal(body) {
+        return e;
+    }
     if let Ok(ErrorBody { error }) = serde_json::from_slice::<ErrorBody>(body) {
         return match error.code {
             ErrorCode::Unauthorized => EngineError::NotAuthorised(error.message),
@@ -296,6 +357,39 @@ impl CentralClient {
         Ok((ticket, created))
     }
 
+    /// Checks a booking in (`code` as `XXX-XXX`): its appointment ticket,
+    /// the slot's start, and whether the ticket is new (201) or the one the
+    /// booking already had (200: the kiosk prints it again). The server
+    /// answers a repeat with the same ticket, so retries are safe.
+    pub async fn check_in(&self, code: &str, kiosk_id: &str, retry: Retry) -> Result<CheckedIn, EngineError> {
+        let url = self.url(&format!("/bookings/{code}/check-in"));
+        let body = serde_json::json!({ "kiosk_id": kiosk_id });
+        let resp = self.send(|| self.http.post(&url).json(&body), retry).await?;
+        let created = resp.status() == StatusCode::CREATED;
+        let answer: CheckInAnswer = Self::json(resp).await?;
+        let slot = answer
+            .ticket
+            .get("appointment")
+            .and_then(|a| serde_json::from_value::<SlotRef>(a.clone()).ok())
+            .unwrap_or(SlotRef { slot_start: answer.booking.slot_start, code: answer.booking.code.clone() });
+        let ticket: TicketView = serde_json::from_value(answer.ticket)
+            .map_err(|e| EngineError::Internal(format!("unexpected ticket in the check-in answer: {e}")))?;
+        Ok(CheckedIn { ticket, code: slot.code, slot_start: slot.slot_start, created })
+    }
+
+    /// The service of a booking (`GET /bookings/{code}`, its public view):
+    /// what a lapsed or cancelled booking's ordinary ticket is for.
+    pub async fn booking_service(&self, code: &str, retry: Retry) -> Result<String, EngineError> {
+        let url = self.url(&format!("/bookings/{code}"));
+        let resp = self.send(|| self.http.get(&url), retry).await?;
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            booking: BookingService,
+        }
+        let Answer { booking } = Self::json(resp).await?;
+        booking.service_id.ok_or_else(|| EngineError::Internal("the booking has no service_id".into()))
+    }
+
     /// A ticket's status by its token.
     pub async fn ticket(&self, token: &str, retry: Retry) -> Result<TicketView, EngineError> {
         let url = self.url(&format!("/tickets/{token}"));
@@ -450,6 +544,26 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert!(client.catalog(None, Retry::Once).await.is_err());
         assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 2, "asked again once the wait was over");
+    }
+
+    #[test]
+    fn a_refused_check_in_keeps_when_to_come_back_and_the_bookings_service() {
+        let body = br#"{"error": {"code": "booking_too_early", "message": "x", "message_vi": "y",
+                        "next_open_at": "2026-11-30T02:15:00Z", "next_free_slots": null, "existing_booking": null}}"#;
+        let e = refusal(StatusCode::CONFLICT, body);
+        assert_eq!(e.code(), "booking_too_early");
+        assert_eq!(e.body().next_open_at, Some("2026-11-30T02:15:00Z".parse().unwrap()));
+        let body = br#"{"error": {"code": "booking_lapsed", "message": "x", "booking": {"service_id": "vp-dat-dai"}}}"#;
+        assert_eq!(refusal(StatusCode::CONFLICT, body).body().service_id.as_deref(), Some("vp-dat-dai"));
+        let body = br#"{"error": {"code": "booking_cancelled", "message": "x", "service_id": "vp-ho-tich"}}"#;
+        let e = refusal(StatusCode::CONFLICT, body);
+        assert_eq!((e.code(), e.body().service_id.as_deref()), ("booking_cancelled", Some("vp-ho-tich")));
+        assert_eq!(
+            refusal(StatusCode::NOT_FOUND, br#"{"error": {"code": "booking_not_found", "message": "x"}}"#).code(),
+            "booking_not_found"
+        );
+        // Another server code stays what it was.
+        assert_eq!(refusal(StatusCode::CONFLICT, br#"{"error": {"code": "booking_frozen", "message": "x"}}"#).code(), "unknown");
     }
 
     #[test]

@@ -63,6 +63,16 @@ pub enum EngineError {
         /// The server's Vietnamese message (the English one when it sent none).
         message_vi: String,
     },
+    /// What was typed or scanned on the appointment screen is not a booking code.
+    #[error("not a booking code: {0:?}")]
+    NotABookingCode(String),
+    /// The server cannot be reached, so a booking cannot be checked: the
+    /// kiosk says so and offers an ordinary (offline) ticket, never a guess.
+    #[error("booking not verified, the central server is unreachable: {0}")]
+    BookingUnverified(String),
+    /// The server refused to check a booking in (`booking_*`).
+    #[error("booking refused: {}", .0.problem.code())]
+    Booking(Box<BookingRefusal>),
     /// The service is not in the catalog.
     #[error("service {0:?} is not in the catalog")]
     ServiceNotFound(String),
@@ -108,6 +118,93 @@ pub enum EngineError {
     Internal(String),
 }
 
+/// Why a booking cannot be checked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingProblem {
+    /// `booking_not_found`: no booking has this code.
+    NotFound,
+    /// `booking_too_early`: check-in opens at `next_open_at`.
+    TooEarly,
+    /// `booking_lapsed`: too late, the place is gone; an ordinary ticket is offered.
+    Lapsed,
+    /// `booking_cancelled`.
+    Cancelled,
+    /// `booking_closed`: the service takes no appointments (now).
+    Closed,
+}
+
+impl BookingProblem {
+    const ALL: [Self; 5] = [Self::NotFound, Self::TooEarly, Self::Lapsed, Self::Cancelled, Self::Closed];
+
+    /// From the server's code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotFound => "booking_not_found",
+            Self::TooEarly => "booking_too_early",
+            Self::Lapsed => "booking_lapsed",
+            Self::Cancelled => "booking_cancelled",
+            Self::Closed => "booking_closed",
+        }
+    }
+}
+
+/// A refused check-in with what the citizen needs to act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRefusal {
+    /// Why.
+    pub problem: BookingProblem,
+    /// When check-in opens (`booking_too_early`).
+    pub next_open_at: Option<Timestamp>,
+    /// The same in the center's local time, `09:15` (set by the kiosk, which knows the center).
+    pub next_open_local: Option<String>,
+    /// The booking's service, when the server says: the ordinary ticket offered instead.
+    pub service_id: Option<String>,
+}
+
+impl BookingRefusal {
+    fn message_vi(&self) -> String {
+        match self.problem {
+            BookingProblem::NotFound => {
+                "Không tìm thấy lịch hẹn có mã này. Mời ông/bà xem lại mã trong tin nhắn đặt lịch, hoặc hỏi cán bộ hướng dẫn.".to_owned()
+            }
+            BookingProblem::TooEarly => match &self.next_open_local {
+                Some(at) => format!("Chưa đến giờ nhận số cho lịch hẹn. Mời ông/bà quay lại lúc {at}."),
+                None => "Chưa đến giờ nhận số cho lịch hẹn. Mời ông/bà quay lại gần giờ hẹn.".to_owned(),
+            },
+            BookingProblem::Lapsed => "Lịch hẹn đã quá giờ nên không còn giữ chỗ. Ông/bà có thể lấy số thường cho cùng dịch vụ.".to_owned(),
+            BookingProblem::Cancelled => {
+                "Lịch hẹn này đã được hủy. Ông/bà có thể lấy số thường, hoặc đặt lịch mới trên điện thoại.".to_owned()
+            }
+            BookingProblem::Closed => "Dịch vụ này hiện không nhận lịch hẹn. Ông/bà có thể lấy số thường.".to_owned(),
+        }
+    }
+
+    fn message_en(&self) -> String {
+        match self.problem {
+            BookingProblem::NotFound => {
+                "No appointment has this code. Please check the code in your booking message, or ask a staff member.".to_owned()
+            }
+            BookingProblem::TooEarly => match &self.next_open_local {
+                Some(at) => format!("It is too early to check in for your appointment. Please come back at {at}."),
+                None => "It is too early to check in for your appointment. Please come back closer to your time.".to_owned(),
+            },
+            BookingProblem::Lapsed => {
+                "Your appointment time has passed, so the place is no longer held. You can take an ordinary number for the same service."
+                    .to_owned()
+            }
+            BookingProblem::Cancelled => {
+                "This appointment was cancelled. You can take an ordinary number, or book again on your phone.".to_owned()
+            }
+            BookingProblem::Closed => "This service takes no appointments now. You can take an ordinary number.".to_owned(),
+        }
+    }
+}
+
 /// The error as it crosses the IPC boundary and `kioskctl`'s stderr.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EngineErrorBody {
@@ -126,6 +223,12 @@ pub struct EngineErrorBody {
     /// The server's own code behind `unknown` (a newer server), for the log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_code: Option<String>,
+    /// `next_open_at` in the center's local time, `09:15` (`booking_too_early`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_open_local: Option<String>,
+    /// The service of a lapsed or cancelled booking: the ordinary ticket offered instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
 }
 
 impl EngineError {
@@ -143,6 +246,9 @@ impl EngineError {
             Self::Api(e) if e.code == ErrorCode::InvalidDossierCode => "not_a_code",
             Self::Api(e) => e.code.as_str(),
             Self::UnknownApi { .. } => "unknown",
+            Self::Booking(b) => b.problem.code(),
+            Self::NotABookingCode(_) => "not_a_booking_code",
+            Self::BookingUnverified(_) => "booking_unverified",
             Self::ServiceNotFound(_) => "service_not_found",
             Self::PriorityNotFound(_) => "priority_not_found",
             Self::ProcedureNotFound(_) => "procedure_not_found",
@@ -179,6 +285,13 @@ impl EngineError {
             Self::NotACode(r) => r.message_vi(),
             Self::Api(e) => e.message_vi.clone(),
             Self::UnknownApi { message_vi, .. } => message_vi.clone(),
+            Self::Booking(b) => b.message_vi(),
+            Self::NotABookingCode(_) => {
+                "Đây không phải mã lịch hẹn. Mã lịch hẹn gồm 6 chữ cái và chữ số, ví dụ HK7-K4Q, có trong tin nhắn đặt lịch.".to_owned()
+            }
+            Self::BookingUnverified(_) => {
+                "Hiện không kết nối được hệ thống nên chưa kiểm tra được lịch hẹn. Ông/bà có thể lấy số thường cho dịch vụ cần làm.".to_owned()
+            }
             Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_vi().to_owned(),
             Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_vi().to_owned(),
             Self::ProcedureNotFound(_) => "Không tìm thấy thủ tục này. Vui lòng chọn lại.".to_owned(),
@@ -215,6 +328,14 @@ impl EngineError {
             Self::NotACode(r) => r.message_en(),
             Self::Api(e) => e.message.clone(),
             Self::UnknownApi { message, .. } => message.clone(),
+            Self::Booking(b) => b.message_en(),
+            Self::NotABookingCode(_) => {
+                "This is not an appointment code. The code has 6 letters and digits, like HK7-K4Q, and is in your booking message.".to_owned()
+            }
+            Self::BookingUnverified(_) => {
+                "The system cannot be reached, so your appointment cannot be checked now. You can take an ordinary number for your service."
+                    .to_owned()
+            }
             Self::ServiceNotFound(_) => ErrorCode::ServiceNotFound.message_en().to_owned(),
             Self::PriorityNotFound(_) => ErrorCode::PriorityNotFound.message_en().to_owned(),
             Self::ProcedureNotFound(_) => "This procedure does not exist. Please choose again.".to_owned(),
@@ -233,6 +354,11 @@ impl EngineError {
     pub fn body(&self) -> EngineErrorBody {
         let (due_at, next_open_at) = match self {
             Self::Api(e) => (e.due_at, e.next_open_at),
+            Self::Booking(b) => (None, b.next_open_at),
+            _ => (None, None),
+        };
+        let (next_open_local, service_id) = match self {
+            Self::Booking(b) => (b.next_open_local.clone(), b.service_id.clone()),
             _ => (None, None),
         };
         let server_code = match self {
@@ -246,6 +372,8 @@ impl EngineError {
             due_at,
             next_open_at,
             server_code,
+            next_open_local,
+            service_id,
         }
     }
 
@@ -253,7 +381,7 @@ impl EngineError {
     /// A refused certificate counts too: nothing reached the server, and the
     /// lobby keeps going offline while the IT officer fixes it.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, Self::ServerUnreachable { .. } | Self::ServerUntrusted(_))
+        matches!(self, Self::ServerUnreachable { .. } | Self::ServerUntrusted(_) | Self::BookingUnverified(_))
     }
 }
 

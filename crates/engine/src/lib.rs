@@ -24,6 +24,7 @@ pub(crate) mod store;
 pub mod types;
 
 pub use config::{Config, OfflinePolicy, PrinterUnavailablePolicy};
+pub use error::{BookingProblem, BookingRefusal};
 pub use error::{EngineError, EngineErrorBody};
 pub use kiosk::{CRASH_AFTER_JOURNAL_ENV, Kiosk};
 /// The language of a slip (and of the config's `language`).
@@ -31,5 +32,6 @@ pub use motcua_receipt::Lang;
 /// A store that starts degraded: what is wrong and what still works.
 pub use store::{FaultKind, Journal, StoreFault};
 pub use types::{
-    HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
+    Appointment, CheckInOutcome, HitKind, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit,
+    SyncReport, TicketOutcome,
 };

@@ -58,6 +58,7 @@ pub fn ticket(catalog: &Catalog, t: &crate::types::KioskTicket, lang: Lang) -> T
         estimated_wait_minutes: t.estimated_wait_s.map(|s| s.div_ceil(60)),
         lookup_url: t.lookup_url.clone(),
         offline: t.offline,
+        appointment: t.appointment.as_ref().map(|a| local(a.slot_start, &tz).time()),
     }
 }
 

@@ -44,6 +44,21 @@ pub struct KioskTicket {
     pub offline: bool,
     /// The dossier of a collect-result ticket.
     pub dossier_code: Option<String>,
+    /// An appointment ticket's booking (absent in journals of older kiosks).
+    #[serde(default)]
+    pub appointment: Option<Appointment>,
+}
+
+/// The booking behind an appointment ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    /// The booking code, `XXX-XXX`.
+    pub code: String,
+    /// The slot's start.
+    pub slot_start: Timestamp,
+    /// The slot's start in the center's local time, `09:00`.
+    #[serde(default)]
+    pub slot_local: String,
 }
 
 #[cfg(test)]
@@ -67,8 +82,19 @@ impl KioskTicket {
             token: format!("tok-{id}"),
             offline: true,
             dossier_code: None,
+            appointment: None,
         }
     }
+}
+
+/// The answer to `check_in`: the appointment ticket, new or (a second scan) the same again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckInOutcome {
+    /// The ticket, printed (or not) as for `take_ticket`.
+    #[serde(flatten)]
+    pub outcome: TicketOutcome,
+    /// The booking was already checked in: this is the same ticket, printed again.
+    pub repeat: bool,
 }
 
 /// The answer to `take_ticket`, `collect_result` and `reprint`.
@@ -110,6 +136,12 @@ pub enum Lookup {
         ticket: TicketView,
         /// Its queue's name.
         service_name: String,
+    },
+    /// An appointment's booking code (nothing asked of the server yet: the
+    /// screen it opens checks it in).
+    Booking {
+        /// `XXX-XXX`.
+        code: String,
     },
     /// A chip ID card: its holder's dossiers in the province, newest first,
     /// masked (empty when none). Nothing of the card itself is in it.

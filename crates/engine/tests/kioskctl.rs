@@ -30,6 +30,11 @@ fn render_writes_png_pdf_and_escpos_with_the_sample_qr() {
     std::fs::write(&png2, raster.to_png().unwrap()).unwrap();
     assert_eq!(zbar(&png2), url);
 
+    let pdf = dir.path().join("appointment.pdf");
+    let out = kioskctl(&["render", "--slip", "ticket", "--sample", "--appointment", "--format", "pdf", "--out", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(pdf_words(&pdf).contains("Đặt lịch 09:00"), "{}", pdf_words(&pdf));
+
     for (slip, needle) in [("dossier", "000.00.12.H62-261118-0004"), ("checklist", "Đăng ký thành lập hộ kinh doanh")] {
         let pdf = dir.path().join(format!("{slip}.pdf"));
         let out = kioskctl(&["render", "--slip", slip, "--sample", "--format", "pdf", "--out", pdf.to_str().unwrap(), "--lang", "en"]);

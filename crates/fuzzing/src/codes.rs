@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use motcua_domain::booking::{CODE_ALPHABET, parse_code};
 use motcua_domain::dossier_code::DEFAULT_PATTERN;
 use motcua_domain::scan::is_ticket_token;
 use motcua_domain::{CodeRejection, DossierCodeRules, ScanPayload, classify_scan};
@@ -54,8 +55,8 @@ pub fn dossier_code(data: &[u8]) -> Outcome {
     Ok(())
 }
 
-/// `classify_scan`: a ticket is a valid token, a dossier code parses to
-/// itself, garbage explains itself; surrounding whitespace changes nothing.
+/// `classify_scan`: a ticket is a valid token, a dossier code and a booking
+/// code parse to themselves, garbage explains itself; surrounding whitespace changes nothing.
 pub fn scan(data: &[u8]) -> Outcome {
     let input = text(data);
     let payload = classify_scan(&input, rules());
@@ -71,6 +72,13 @@ pub fn scan(data: &[u8]) -> Outcome {
                 numbers[1..].iter().all(|n| n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit())),
                 "a card's old number is not 9 digits"
             );
+        }
+        ScanPayload::Booking(code) => {
+            ensure!(
+                code.len() == 7 && code.as_bytes()[3] == b'-' && code.chars().filter(|c| *c != '-').all(|c| CODE_ALPHABET.contains(c)),
+                "booking code {code:?} is not XXX-XXX of the alphabet"
+            );
+            ensure!(parse_code(code).as_deref() == Some(code.as_str()), "booking code {code} does not parse to itself");
         }
         ScanPayload::Garbage(r) => check_rejection(r)?,
     }

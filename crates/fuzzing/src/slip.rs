@@ -25,6 +25,7 @@ const OFFLINE: u8 = 1 << 2;
 const PRIORITY: u8 = 1 << 3;
 const AHEAD_UNKNOWN: u8 = 1 << 4;
 const WAIT_UNKNOWN: u8 = 1 << 5;
+const APPOINTMENT: u8 = 1 << 6;
 
 fn renderer() -> Result<&'static Renderer, Violation> {
     static RENDERER: OnceLock<Option<Renderer>> = OnceLock::new();
@@ -53,6 +54,7 @@ pub fn input(data: &[u8]) -> (TicketSlip, Lang, Paper) {
         estimated_wait_minutes: (flags & WAIT_UNKNOWN == 0).then_some(25),
         lookup_url: samples::SAMPLE_URL.to_owned(),
         offline: flags & OFFLINE != 0,
+        appointment: (flags & APPOINTMENT != 0).then(|| jiff::civil::time(9, 30, 0, 0)),
     };
     let lang = if flags & ENGLISH != 0 { Lang::En } else { Lang::Vi };
     let paper = if flags & PAPER_58 != 0 { Paper::Mm58 } else { Paper::Mm80 };

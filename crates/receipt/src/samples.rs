@@ -23,6 +23,18 @@ pub fn ticket(lookup_url: Option<&str>) -> TicketSlip {
         estimated_wait_minutes: Some(25),
         lookup_url: lookup_url.unwrap_or(SAMPLE_URL).to_owned(),
         offline: false,
+        appointment: None,
+    }
+}
+
+/// A sample appointment ticket (slot 09:00) of a priority category.
+pub fn ticket_appointment(lookup_url: Option<&str>) -> TicketSlip {
+    TicketSlip {
+        number: "A013".to_owned(),
+        priority: Some("Người cao tuổi".to_owned()),
+        issued_at: date(2026, 11, 28).at(8, 52, 40, 0),
+        appointment: Some(jiff::civil::time(9, 0, 0, 0)),
+        ..ticket(lookup_url)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The three slips the kiosk prints, built from plain input structs.
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::{Date, DateTime, Time};
 
 use crate::ReceiptError;
 use crate::labels::{Label, Lang, people, wait_in_words};
@@ -32,6 +32,9 @@ pub struct TicketSlip {
     pub lookup_url: String,
     /// Issued while the central server was unreachable.
     pub offline: bool,
+    /// An appointment ticket: its slot's start in the center's local time
+    /// ("Đặt lịch 09:00" / "Appointment 09:00").
+    pub appointment: Option<Time>,
 }
 
 /// A dossier status slip.
@@ -178,6 +181,13 @@ pub fn ticket(t: &TicketSlip, lang: Lang) -> Result<Layout, ReceiptError> {
     l.text(s(Label::YourNumber), TextSize::Fine, Weight::Regular, Align::Center).space(4);
     l.push(Block::BigNumber(t.number.clone())).space(8);
     l.text(one_line(&t.service_name), TextSize::Large, Weight::Bold, Align::Center);
+    if let Some(slot) = t.appointment {
+        l.space(4).push(Block::Notice {
+            title: format!("{} {}", s(Label::Appointment), slot.strftime("%H:%M")),
+            detail: None,
+            style: NoticeStyle::Framed,
+        });
+    }
     if let Some(category) = &t.priority {
         l.space(4).push(Block::Notice {
             title: format!("{}: {}", s(Label::Priority).to_uppercase(), one_line(category)),
@@ -314,6 +324,25 @@ mod tests {
         let big = layout.all_blocks().into_iter().filter(|b| matches!(b, Block::BigNumber(_))).count();
         assert_eq!(big, 1);
         assert!(layout.blocks.iter().any(|b| matches!(b, Block::QrBeside { qr, .. } if qr.data() == crate::samples::SAMPLE_URL)));
+    }
+
+    #[test]
+    fn an_appointment_ticket_is_marked_with_its_slot_time() {
+        let notices = |slip: &TicketSlip, lang| {
+            let layout = ticket(slip, lang).unwrap();
+            layout
+                .all_blocks()
+                .into_iter()
+                .filter_map(|b| match b {
+                    Block::Notice { title, .. } => Some(title.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let slip = crate::samples::ticket_appointment(None);
+        assert_eq!(notices(&slip, Lang::Vi), ["Đặt lịch 09:00", "ƯU TIÊN: Người cao tuổi"]);
+        assert_eq!(notices(&slip, Lang::En)[0], "Appointment 09:00");
+        assert!(notices(&crate::samples::ticket(None), Lang::Vi).is_empty(), "a walk-in ticket has no mark");
     }
 
     #[test]

@@ -40,6 +40,7 @@ fn variants() -> Vec<(String, TicketSlip)> {
         out.push((format!("online priority {url}"), TicketSlip { priority: Some("Người cao tuổi".into()), ..online }));
         out.push((format!("offline {url}"), TicketSlip { priority: None, ..offline.clone() }));
         out.push((format!("offline priority {url}"), offline));
+        out.push((format!("appointment priority {url}"), samples::ticket_appointment(Some(url))));
     }
     out
 }

@@ -116,6 +116,7 @@ export function ticketScreen(params, ctx) {
           fact(t("ticket.area"), tk.area, "ticket-area"),
           tk.ahead !== null && tk.ahead !== undefined ? fact(t("ticket.ahead"), t("ticket.ahead_value", { n: tk.ahead }), "ticket-ahead") : [],
           tk.estimated_wait_s ? fact(t("ticket.wait"), t("ticket.wait_value", { t: formatWait(tk.estimated_wait_s) }), "ticket-wait") : [],
+          tk.appointment ? fact(t("ticket.appointment"), t("ticket.appointment_value", { time: tk.appointment.slot_local }), "ticket-appointment") : [],
           fact(t("ticket.priority"), tk.priority_name, "ticket-priority"),
           fact(t("ticket.issued"), tk.issued_local, "ticket-issued"),
         ),
@@ -137,7 +138,8 @@ export function ticketScreen(params, ctx) {
         h("button", { class: "btn primary big", type: "button", testid: "ticket-done", onclick: () => ctx.home({ reset: true }) }, icon("check"), t("ticket.done")),
         tk.offline ? h("div", { class: "banner warn", testid: "ticket-offline" }, icon("offline"), t("ticket.offline_note")) : null,
         outcome.preview_png ? h("img", { class: "preview", src: outcome.preview_png, alt: t("ticket.preview_alt"), testid: "ticket-preview" }) : null,
-        h("p", { class: "hint center" }, t("ticket.qr_hint")),
+        // A booking checked in again: the same number, said where the QR hint was (no extra height).
+        outcome.repeat ? h("p", { class: "repeat-note center", testid: "ticket-repeat" }, t("ticket.repeat_note")) : h("p", { class: "hint center" }, t("ticket.qr_hint")),
       ),
     ),
   );

@@ -6,6 +6,7 @@ import { icon } from "../icons.js";
 import { codeKeyboard, inputDisplay } from "../keyboard.js";
 import { errorInline, issue, loading, printAction } from "./common.js";
 import { pager } from "../pager.js";
+import { checkIn, looksLikeBookingUrl } from "./booking.js";
 
 /** The one example code shown anywhere (crates/domain/src/dossier_code.rs EXAMPLE_CODE). */
 export const EXAMPLE_CODE = "000.00.12.H62-201105-0004";
@@ -19,8 +20,12 @@ export function looksLikeIdCard(text) {
   return /^\s*\d{12}\|/.test(String(text ?? ""));
 }
 
-/** A code keyboard screen shared by "collect" and "lookup". */
-function codeEntry(params, ctx, { testid, submit }) {
+/**
+ * A code keyboard screen shared by "collect", "lookup" and "booking": the
+ * texts are `${testid}.title|lead|placeholder`; `hint` is the line under the
+ * field, `enterLabel` the enter key's.
+ */
+export function codeEntry(params, ctx, { testid, submit, hint, enterLabel }) {
   let display = inputDisplay(params.code, t(`${testid}.placeholder`), "code-input");
   const onChange = (v) => {
     params.code = v;
@@ -41,7 +46,8 @@ function codeEntry(params, ctx, { testid, submit }) {
   };
   ctx.onScan((text) => {
     // A card scanned here lists its holder's dossiers; its number is never typed into the field.
-    if (looksLikeIdCard(text)) {
+    // A booking QR checks in, whatever screen it is scanned on.
+    if (looksLikeIdCard(text) || looksLikeBookingUrl(text)) {
       scanLookup(text, ctx);
       return;
     }
@@ -56,16 +62,13 @@ function codeEntry(params, ctx, { testid, submit }) {
       h("div", {}, h("h1", { testid: "screen-title" }, t(`${testid}.title`)), h("p", { class: "lead" }, t(`${testid}.lead`))),
     ),
     display,
-    params.error ? errorInline(params.error) : h("p", { class: "hint" }, t("lookup.example", { code: EXAMPLE_CODE })),
+    params.error ? errorInline(params.error) : hint,
     params.busy ? loading() : null,
-    codeKeyboard({
-      getValue: () => params.code ?? "",
-      onChange,
-      onEnter: go,
-      enterLabel: testid === "collect" ? t("collect.button") : t("keyboard.lookup"),
-    }),
+    codeKeyboard({ getValue: () => params.code ?? "", onChange, onEnter: go, enterLabel }),
   ];
 }
+
+const dossierHint = () => h("p", { class: "hint" }, t("lookup.example", { code: EXAMPLE_CODE }));
 
 export function collectScreen(params, ctx) {
   const submit = (code) =>
@@ -81,7 +84,7 @@ export function collectScreen(params, ctx) {
       }
       return false;
     });
-  return codeEntry(params, ctx, { testid: "collect", submit });
+  return codeEntry(params, ctx, { testid: "collect", submit, hint: dossierHint(), enterLabel: t("collect.button") });
 }
 
 export function notReadyScreen(params, ctx) {
@@ -103,6 +106,10 @@ export async function runLookup(text, ctx, params) {
   try {
     const result = await ctx.call("lookup", { text });
     if (params) params.busy = false;
+    if (result.kind === "booking") {
+      checkIn(result.code, ctx, null);
+      return;
+    }
     ctx.go(RESULT_SCREENS[result.kind] ?? "dossier", { result });
   } catch (err) {
     if (params) {
@@ -127,7 +134,7 @@ export function lookupScreen(params, ctx) {
     ctx.render();
     runLookup(text, ctx, params);
   };
-  return codeEntry(params, ctx, { testid: "lookup", submit });
+  return codeEntry(params, ctx, { testid: "lookup", submit, hint: dossierHint(), enterLabel: t("keyboard.lookup") });
 }
 
 function statusClass(code, overdue) {

@@ -1,4 +1,4 @@
-// The home screen: one big "take a number" and four other choices.
+// The home screen: one big "take a number" and five other choices.
 
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -20,6 +20,7 @@ export function homeScreen(_params, ctx) {
       "div",
       { class: "home-grid", testid: "home" },
       tile("home-take", "ticket", t("home.take"), t("home.take_desc"), () => ctx.go("services"), true),
+      tile("home-booking", "clock", t("home.booking"), t("home.booking_desc"), () => ctx.go("booking", { code: "" })),
       tile("home-collect", "result", t("home.collect"), t("home.collect_desc"), () => ctx.go("collect", { code: "" })),
       tile("home-lookup", "lookup", t("home.lookup"), t("home.lookup_desc"), () => ctx.go("lookup", { code: "" })),
       tile("home-procedures", "book", t("home.procedures"), t("home.procedures_desc"), () => ctx.go("procedures")),

@@ -1,5 +1,6 @@
 // Every screen by route name.
 
+import { bookingProblemScreen, bookingScreen, bookingTooEarlyScreen } from "./booking.js";
 import { errorScreen, printingScreen, ticketScreen } from "./common.js";
 import { collectScreen, dossierScreen, idCardDossiersScreen, lookupScreen, notReadyScreen, scanLookup, ticketStatusScreen } from "./dossier.js";
 import { homeScreen } from "./home.js";
@@ -17,6 +18,9 @@ export const SCREENS = {
   printing: printingScreen,
   ticket: ticketScreen,
   collect: collectScreen,
+  booking: bookingScreen,
+  bookingTooEarly: bookingTooEarlyScreen,
+  bookingProblem: bookingProblemScreen,
   notReady: notReadyScreen,
   lookup: lookupScreen,
   dossier: dossierScreen,

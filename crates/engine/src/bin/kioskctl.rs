@@ -1,6 +1,6 @@
 //! `kioskctl`: render sample slips, test printers, read printer status, and
 //! check a configured kiosk from a terminal (`--config FILE`): take a ticket,
-//! collect a result, look up, status, sync the outbox, reprint. Kiosk
+//! collect a result, check a booking in, look up, status, sync the outbox, reprint. Kiosk
 //! commands print JSON on stdout; their errors are JSON
 //! `{code, message, message_vi}` on stderr with exit code 1.
 
@@ -47,6 +47,9 @@ enum Cmd {
         /// Render the sample ticket as issued offline, with priority.
         #[arg(long)]
         offline: bool,
+        /// Render the sample appointment ticket ("Đặt lịch 09:00").
+        #[arg(long, conflicts_with = "offline")]
+        appointment: bool,
     },
     /// Print a sample ticket on a printer.
     PrintTest {
@@ -91,6 +94,19 @@ enum Cmd {
         config: PathBuf,
         /// The dossier code (or a scanned receipt URL).
         code: String,
+    },
+    /// Check an appointment in by its booking code (or booking QR URL) and
+    /// print its ticket; a booking already checked in prints the same ticket
+    /// again. A refusal says why (too early: when to come back).
+    CheckIn {
+        /// Kiosk config file.
+        #[arg(long)]
+        config: PathBuf,
+        /// The booking code, e.g. HK7-K4Q (any case, the dash optional).
+        code: String,
+        /// Also write the slip preview PNG here.
+        #[arg(long)]
+        preview: Option<PathBuf>,
     },
     /// Look up what was typed or scanned: a dossier code or a ticket QR.
     Lookup {
@@ -199,9 +215,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn sample_layout(slip: SlipKind, lang: Lang, url: Option<&str>, offline: bool) -> Result<Layout, Failure> {
+fn sample_layout(slip: SlipKind, lang: Lang, url: Option<&str>, offline: bool, appointment: bool) -> Result<Layout, Failure> {
     Ok(match slip {
         SlipKind::Ticket if offline => slips::ticket(&samples::ticket_offline_priority(url), lang)?,
+        SlipKind::Ticket if appointment => slips::ticket(&samples::ticket_appointment(url), lang)?,
         SlipKind::Ticket => slips::ticket(&samples::ticket(url), lang)?,
         SlipKind::Dossier => slips::dossier(&samples::dossier(), lang),
         SlipKind::Checklist => slips::checklist(&samples::checklist(), lang),
@@ -218,9 +235,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Cmd::Render { slip, sample: _, format, paper, out, lookup_url, lang, offline } => {
+        Cmd::Render { slip, sample: _, format, paper, out, lookup_url, lang, offline, appointment } => {
             let renderer = Renderer::new()?;
-            let layout = sample_layout(slip, lang.into(), lookup_url.as_deref(), offline)?;
+            let layout = sample_layout(slip, lang.into(), lookup_url.as_deref(), offline, appointment)?;
             let bytes = match format {
                 Format::Pdf => renderer.pdf(&layout, paper.into())?,
                 Format::Png => renderer.png(&layout, paper.into())?,
@@ -242,6 +259,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Cmd::TakeTicket { .. }
         | Cmd::CollectResult { .. }
+        | Cmd::CheckIn { .. }
         | Cmd::Lookup { .. }
         | Cmd::Status { .. }
         | Cmd::Sync { .. }
@@ -267,6 +285,7 @@ fn is_kiosk_command(cmd: &Cmd) -> bool {
         cmd,
         Cmd::TakeTicket { .. }
             | Cmd::CollectResult { .. }
+            | Cmd::CheckIn { .. }
             | Cmd::Lookup { .. }
             | Cmd::Status { .. }
             | Cmd::Sync { .. }
@@ -338,6 +357,14 @@ async fn kiosk_command(cmd: Cmd) -> Result<serde_json::Value, EngineError> {
         Cmd::CollectResult { config, code } => {
             let kiosk = open(&config).await?;
             without_preview(json(&kiosk.collect_result(&code).await?)?)
+        }
+        Cmd::CheckIn { config, code, preview } => {
+            let kiosk = open(&config).await?;
+            let outcome = kiosk.check_in(&code).await?;
+            if let Some(path) = preview {
+                write_preview(&path, &outcome.outcome.preview_png)?;
+            }
+            without_preview(json(&outcome)?)
         }
         Cmd::Lookup { config, text } => json(&open(&config).await?.lookup(&text).await?)?,
         Cmd::Status { config } => {

@@ -26,7 +26,8 @@ use crate::printer::{Printer, PrinterState, PrinterStatus};
 use crate::slip;
 use crate::store::Store;
 use crate::types::{
-    KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport, TicketOutcome,
+    CheckInOutcome, KioskEvent, KioskStatus, KioskTicket, Lookup, PrintReport, ProcedureInfo, RatingInput, SearchHit, SyncReport,
+    TicketOutcome,
 };
 pub(crate) use state::Inner;
 use state::{CatalogState, FleetState, Health};
@@ -193,6 +194,8 @@ impl Kiosk {
         match classify_scan(text, &inner.rules) {
             ScanPayload::Garbage(reason) => Err(EngineError::NotACode(reason)),
             ScanPayload::IdCard(card) => inner.id_card_lookup(&card).await,
+            // Checking in prints a ticket: the screen it opens asks nothing more.
+            ScanPayload::Booking(code) => Ok(Lookup::Booking { code }),
             ScanPayload::Dossier(code) => {
                 let r = inner.client.dossier(code.as_str(), inner.retry()).await;
                 inner.note(&r);
@@ -222,6 +225,18 @@ impl Kiosk {
                 Ok(Lookup::Ticket { ticket, service_name })
             }
         }
+    }
+
+    /// Checks a booking in by its code or QR (`XXX-XXX`, any case, the dash
+    /// optional, or the booking page's URL) and prints its appointment
+    /// ticket in the configured language; a second check-in prints the same ticket.
+    pub async fn check_in(&self, code: &str) -> Result<CheckInOutcome, EngineError> {
+        self.check_in_in(code, self.inner.config.language).await
+    }
+
+    /// [`Kiosk::check_in`] with the slip in `lang`.
+    pub async fn check_in_in(&self, code: &str, lang: Lang) -> Result<CheckInOutcome, EngineError> {
+        self.inner.check_in(code, lang).await
     }
 
     /// A procedure with its field, agency and queue.

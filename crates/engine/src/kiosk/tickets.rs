@@ -7,17 +7,18 @@ use base64::Engine as _;
 use jiff::Timestamp;
 use motcua_domain::api::{IssueTicketRequest, OfflineTicket, TicketView};
 use motcua_domain::catalog::Service;
-use motcua_domain::{Catalog, ServiceKind};
+use motcua_domain::{Catalog, ScanPayload, ServiceKind, classify_scan};
 use motcua_receipt::{Lang, Layout, slips};
 use rand::RngCore;
 
 use super::state::Inner;
+use crate::client::Retry;
 use crate::config::{OfflinePolicy, PrinterUnavailablePolicy};
-use crate::error::EngineError;
+use crate::error::{BookingProblem, EngineError};
 use crate::printer::{PrintData, PrintJob, PrinterError};
 use crate::slip;
 use crate::store::PrintState;
-use crate::types::{KioskTicket, PrintReport, TicketOutcome};
+use crate::types::{Appointment, CheckInOutcome, KioskTicket, PrintReport, TicketOutcome};
 
 /// Set to `1` by tests: abort the process right after the journal commit,
 /// before printing (simulates a kiosk killed at the worst moment).
@@ -63,6 +64,7 @@ fn from_view(catalog: &Catalog, service: &Service, view: TicketView) -> KioskTic
         token: view.token,
         offline: view.offline,
         dossier_code: view.dossier_code,
+        appointment: None,
     }
 }
 
@@ -292,6 +294,7 @@ impl Inner {
                 token: token.clone(),
                 offline: true,
                 dossier_code: None,
+                appointment: None,
             };
             Ok((ticket, body))
         })?;
@@ -329,6 +332,61 @@ impl Inner {
         let ticket = from_view(&catalog, service, view);
         self.journal_online(&catalog, &ticket, &key);
         self.print_ticket(&catalog, ticket, screen_only, lang).await
+    }
+
+    /// A citizen's booking code or booking QR: checks the booking in and
+    /// prints its appointment ticket (a second check-in prints the same
+    /// ticket again). Refusals say what to do (`booking_too_early` with the
+    /// local time to come back); an unreachable server is
+    /// `booking_unverified`, never a guess.
+    pub(crate) async fn check_in(self: &Arc<Self>, text: &str, lang: Lang) -> Result<CheckInOutcome, EngineError> {
+        let code = match classify_scan(text, &self.rules) {
+            ScanPayload::Booking(code) => code,
+            _ => return Err(EngineError::NotABookingCode(text.trim().chars().take(80).collect())),
+        };
+        let catalog = self.catalog_or_fetch().await?;
+        let screen_only = self.printer_gate().await?;
+        let r = self.client.check_in(&code, &self.config.kiosk_id, self.retry()).await;
+        self.note(&r);
+        let tz = slip::center_tz(&catalog);
+        let checked = match r {
+            Ok(c) => c,
+            Err(e) if e.is_unreachable() => return Err(EngineError::BookingUnverified(e.to_string())),
+            Err(EngineError::Booking(mut b)) => {
+                b.next_open_local = b.next_open_at.map(|at| slip::local(at, &tz).strftime("%H:%M").to_string());
+                // The ordinary ticket offered instead is for the booking's own service.
+                if matches!(b.problem, BookingProblem::Lapsed | BookingProblem::Cancelled) && b.service_id.is_none() {
+                    match self.client.booking_service(&code, Retry::Once).await {
+                        Ok(id) => b.service_id = catalog.service(&id).map(|s| s.id.clone()),
+                        Err(e) => tracing::warn!(error = %e, "the lapsed booking's service is not known: the citizen chooses it"),
+                    }
+                }
+                tracing::info!(code = %code, problem = b.problem.code(), "booking check-in refused");
+                return Err(EngineError::Booking(b));
+            }
+            Err(e) => return Err(e),
+        };
+        let catalog = match catalog.service(&checked.ticket.service_id) {
+            Some(_) => catalog,
+            // A service added since the catalog was cached.
+            None => self.refresh_catalog(Retry::Once).await?,
+        };
+        let service =
+            catalog.service(&checked.ticket.service_id).ok_or_else(|| EngineError::ServiceNotFound(checked.ticket.service_id.clone()))?;
+        let mut ticket = from_view(&catalog, service, checked.ticket);
+        ticket.appointment = Some(Appointment {
+            code: checked.code.clone(),
+            slot_start: checked.slot_start,
+            slot_local: slip::local(checked.slot_start, &tz).strftime("%H:%M").to_string(),
+        });
+        // One journal entry per booking, whichever kiosk checked it in first.
+        self.journal_online(&catalog, &ticket, &format!("booking:{}", checked.code));
+        if checked.created {
+            self.bump_waiting(&ticket.service_id);
+        }
+        tracing::info!(code = %checked.code, number = %ticket.number, repeat = !checked.created, "booking checked in");
+        let outcome = self.print_ticket(&catalog, ticket, screen_only, lang).await?;
+        Ok(CheckInOutcome { outcome, repeat: !checked.created })
     }
 
     /// Prints a journalled ticket again.
