@@ -245,13 +245,16 @@ impl QueueIndex {
             rank + q.normal.len().min(rank / limit)
         } else {
             let rank = q.normal.binary_search(&key).ok()?;
-            let due = |k: &Key| k.0 <= rules.now_ms && q.appointments.contains(k);
-            let ordinary = if due(&key) {
-                let before = q.normal[..rank].iter().filter(|k| due(k)).count();
-                let walk_ins = q.normal.iter().filter(|k| !q.appointments.contains(k)).count();
+            // The waiting appointments are few and the walk-ins many: count
+            // through the appointments, never along the whole waiting list.
+            let waiting = |k: &&Key| q.normal.binary_search(k).is_ok();
+            let due = |k: &&Key| k.0 <= rules.now_ms && waiting(k);
+            let ordinary = if key.0 <= rules.now_ms && q.appointments.contains(&key) {
+                let before = q.appointments.iter().filter(due).filter(|k| **k < key).count();
+                let walk_ins = q.normal.len().saturating_sub(q.appointments.iter().filter(waiting).count());
                 before + walk_ins.min(before / rules.appointment_limit.max(1) as usize)
             } else {
-                rank + q.normal[rank + 1..].iter().filter(|k| due(k)).count()
+                rank + q.appointments.iter().filter(due).filter(|k| **k > key).count()
             };
             ordinary + q.priority.len().min(limit * (ordinary + 1))
         };
@@ -576,5 +579,59 @@ mod tests {
         assert!(ix.is_due_appointment("a", DAY, (150, 7), 300));
         assert!(ix.remove_waiting("a", DAY, false, (150, 7)));
         assert!(!ix.is_due_appointment("a", DAY, (150, 7), 300));
+    }
+
+    /// `ahead` counted along the whole waiting list, as it first did: the
+    /// reference the faster count must agree with.
+    fn ahead_by_walking(q: &DayQueue, key: Key, rules: Rules) -> usize {
+        let rank = q.normal.binary_search(&key).expect("waiting");
+        let due = |k: &Key| k.0 <= rules.now_ms && q.appointments.contains(k);
+        let ordinary = if due(&key) {
+            let before = q.normal[..rank].iter().filter(|k| due(k)).count();
+            let walk_ins = q.normal.iter().filter(|k| !q.appointments.contains(k)).count();
+            before + walk_ins.min(before / rules.appointment_limit.max(1) as usize)
+        } else {
+            rank + q.normal[rank + 1..].iter().filter(|k| due(k)).count()
+        };
+        ordinary + q.priority.len().min(rules.priority_limit.max(1) as usize * (ordinary + 1))
+    }
+
+    #[test]
+    fn ahead_agrees_with_walking_the_whole_list_on_a_mixed_day() {
+        let mut ix = QueueIndex::default();
+        // A made-up morning: 300 walk-ins, 40 appointments, 20 priority
+        // tickets, some called or gone; a fixed pseudo-random sequence.
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let mut keys = Vec::new();
+        for id in 0..360_u128 {
+            let at = i64::try_from(next(10_000)).expect("small");
+            match id % 18 {
+                0 => ix.add_waiting("a", DAY, true, (at, id)),
+                1 | 2 => ix.add_appointment("a", DAY, (at, id)),
+                _ => ix.add_waiting("a", DAY, false, (at, id)),
+            }
+            keys.push((at, id, id % 18 == 0));
+        }
+        for (at, id, priority) in keys.iter().filter(|_| next(5) == 0) {
+            ix.remove_waiting("a", DAY, *priority, (*at, *id));
+        }
+        let q = ix.queue("a", DAY).expect("a queue").clone();
+        assert!(q.appointments.len() > 20 && q.normal.len() > 200, "a mixed queue");
+        for now_ms in [0, 2_500, 5_000, 9_999, 20_000] {
+            for limit in [1, 2, 3] {
+                let rules = Rules { now_ms, appointment_limit: limit, ..R };
+                for key in &q.normal {
+                    assert_eq!(
+                        ix.ahead("a", DAY, false, *key, rules),
+                        Some(u32::try_from(ahead_by_walking(&q, *key, rules)).expect("small")),
+                        "{key:?} at {now_ms}"
+                    );
+                }
+            }
+        }
     }
 }
