@@ -19,10 +19,12 @@ use jiff::{Timestamp, ToSpan};
 use motcua_domain::booking::{BookingRequest, BookingStatus};
 use motcua_domain::catalog::Service;
 use motcua_domain::{ApiError, ErrorCode};
+use motcua_receipt::QrMatrix;
 use serde::Deserialize;
 
 use super::bookings::{ApiQuery, CancelQuery, ClientIp};
 use super::extract::ApiJson;
+use super::query_value;
 use crate::bookings as b;
 use crate::catalog::CenterCatalog;
 use crate::error::AppError;
@@ -277,22 +279,6 @@ pub struct StepQuery {
     slot: Option<String>,
 }
 
-/// Query values in links: the few characters of ids, dates and RFC 3339 times that need it.
-fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':') {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for byte in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-    }
-    out
-}
-
 fn takes_appointments(s: &Service) -> bool {
     s.appointments.as_ref().is_some_and(|a| a.enabled)
 }
@@ -372,7 +358,7 @@ fn centers_step(state: &SharedState, l: Lang) -> Response {
     let links = centers
         .iter()
         .map(|c| Link {
-            href: format!("/dat-lich?center={}{}", enc(&c.center().id), l.amp()),
+            href: format!("/dat-lich?center={}{}", query_value(&c.center().id), l.amp()),
             text: l.name(&c.center().name, &c.center().name_en),
             note: c.center().address.clone(),
             testid: format!("center-{}", c.center().id),
@@ -390,14 +376,18 @@ fn services_step(state: &SharedState, l: Lang, center: &str) -> Response {
         .iter()
         .filter(|s| takes_appointments(s))
         .map(|s| Link {
-            href: format!("/dat-lich?service={}{}", enc(&s.id), l.amp()),
+            href: format!("/dat-lich?service={}{}", query_value(&s.id), l.amp()),
             text: l.name(&s.name, &s.name_en),
             note: s.area.clone(),
             testid: format!("service-{}", s.id),
         })
         .collect();
-    let mut p =
-        Page::new(l, l.pick("Chọn dịch vụ", "Choose a service").into(), Step::Choose(links), &format!("/dat-lich?center={}", enc(center)));
+    let mut p = Page::new(
+        l,
+        l.pick("Chọn dịch vụ", "Choose a service").into(),
+        Step::Choose(links),
+        &format!("/dat-lich?center={}", query_value(center)),
+    );
     p.summary = summary_of(l, cat, None);
     p.back = Some(Link {
         href: p.home.clone(),
@@ -418,18 +408,22 @@ fn days_step(state: &SharedState, l: Lang, service_id: &str) -> Response {
     for n in 0..=i64::from(a.days_ahead) {
         let Ok(day) = today.checked_add(n.days()) else { break };
         let (href, note) = match b::day_state(cat, service, a, day, now) {
-            Ok(None) => (format!("/dat-lich?service={}&date={day}{}", enc(&service.id), l.amp()), String::new()),
+            Ok(None) => (format!("/dat-lich?service={}&date={day}{}", query_value(&service.id), l.amp()), String::new()),
             Ok(Some(closed)) => (String::new(), format!("{}: {}", l.pick("Nghỉ", "Closed"), l.pick(&closed.reason_vi, &closed.reason))),
             Err(_) => continue,
         };
         links.push(Link { href, text: l.day(day), note, testid: format!("day-{day}") });
     }
-    let mut p =
-        Page::new(l, l.pick("Chọn ngày", "Choose a day").into(), Step::Choose(links), &format!("/dat-lich?service={}", enc(service_id)));
+    let mut p = Page::new(
+        l,
+        l.pick("Chọn ngày", "Choose a day").into(),
+        Step::Choose(links),
+        &format!("/dat-lich?service={}", query_value(service_id)),
+    );
     p.summary = summary_of(l, cat, Some(service));
     p.procedures = procedures(l, cat, service);
     p.back = Some(Link {
-        href: format!("/dat-lich?center={}{}", enc(&cat.center().id), l.amp()),
+        href: format!("/dat-lich?center={}{}", query_value(&cat.center().id), l.amp()),
         text: l.pick("← Chọn dịch vụ khác", "← Another service").into(),
         note: String::new(),
         testid: "back".into(),
@@ -443,7 +437,7 @@ fn slots_step(state: &SharedState, l: Lang, service_id: &str, date: &str) -> Res
     let Some(a) = service.appointments.as_ref().filter(|a| a.enabled) else { return not_found(l) };
     let Ok(day) = date.parse::<jiff::civil::Date>() else { return not_found(l) };
     let now = state.clock.now();
-    let here = format!("/dat-lich?service={}&date={day}", enc(service_id));
+    let here = format!("/dat-lich?service={}&date={day}", query_value(service_id));
     let mut notice = None;
     let mut status = StatusCode::OK;
     let links = match b::day_state(cat, service, a, day, now) {
@@ -473,7 +467,10 @@ fn slots_step(state: &SharedState, l: Lang, service_id: &str, date: &str) -> Res
                         } else {
                             format!("còn {}/{} chỗ", s.free, s.places)
                         };
-                        (format!("/dat-lich?service={}&slot={}{}", enc(&service.id), enc(&s.start.to_string()), l.amp()), note)
+                        (
+                            format!("/dat-lich?service={}&slot={}{}", query_value(&service.id), query_value(&s.start.to_string()), l.amp()),
+                            note,
+                        )
                     } else {
                         (String::new(), l.pick("Hết chỗ", "Full").to_string())
                     };
@@ -493,7 +490,7 @@ fn slots_step(state: &SharedState, l: Lang, service_id: &str, date: &str) -> Res
     p.summary.push((l.pick("Ngày", "Day").into(), l.day(day)));
     p.notice = notice;
     p.back = Some(Link {
-        href: format!("/dat-lich?service={}{}", enc(&service.id), l.amp()),
+        href: format!("/dat-lich?service={}{}", query_value(&service.id), l.amp()),
         text: l.pick("← Chọn ngày khác", "← Another day").into(),
         note: String::new(),
         testid: "back".into(),
@@ -517,7 +514,7 @@ fn form_step(
     }
     let Ok(start) = slot.parse::<Timestamp>() else { return not_found(l) };
     let (challenge, _) = state.bookings.challenge(state.clock.now());
-    let here = format!("/dat-lich?service={}&slot={}", enc(service_id), enc(slot));
+    let here = format!("/dat-lich?service={}&slot={}", query_value(service_id), query_value(slot));
     let mut p = Page::new(
         l,
         l.pick("Nhập họ tên và số điện thoại", "Your name and phone number").into(),
@@ -530,7 +527,7 @@ fn form_step(
     p.summary.push((l.pick("Ngày", "Day").into(), l.day(day)));
     p.summary.push((l.pick("Giờ", "Time").into(), local_time(cat, start)));
     p.back = Some(Link {
-        href: format!("/dat-lich?service={}&date={day}{}", enc(&service.id), l.amp()),
+        href: format!("/dat-lich?service={}&date={day}{}", query_value(&service.id), l.amp()),
         text: l.pick("← Chọn giờ khác", "← Another time").into(),
         note: String::new(),
         testid: "back".into(),
@@ -574,7 +571,7 @@ fn refusal(state: &SharedState, l: Lang, service_id: &str, e: &ApiError) -> Erro
                     .map(|c| format!("{} {}", l.day(crate::tickets::local_day(c, *t)), local_time(c, *t)))
                     .unwrap_or_else(|| t.to_string());
                 links.push(Link {
-                    href: format!("/dat-lich?service={}&slot={}{}", enc(service_id), enc(&t.to_string()), l.amp()),
+                    href: format!("/dat-lich?service={}&slot={}{}", query_value(service_id), query_value(&t.to_string()), l.amp()),
                     text: when,
                     note: String::new(),
                     testid: format!("next-slot-{}", links.len()),
@@ -594,7 +591,7 @@ fn refusal(state: &SharedState, l: Lang, service_id: &str, e: &ApiError) -> Erro
         ErrorCode::BookingLimit => {
             let existing = e.existing_booking.clone().unwrap_or_default();
             links.push(Link {
-                href: format!("/dat-lich/b/{}{}", enc(&existing), l.query()),
+                href: format!("/dat-lich/b/{}{}", query_value(&existing), l.query()),
                 text: existing.clone(),
                 note: String::new(),
                 testid: "existing-booking".into(),
@@ -644,7 +641,7 @@ async fn submit(State(state): State<SharedState>, ip: ClientIp, Form(f): Form<Bo
         Ok((_, axum::Json(resp))) => {
             let secret =
                 resp.booking.cancel_url.as_deref().and_then(|u| u.rsplit_once("?k=")).map(|(_, k)| k.to_string()).unwrap_or_default();
-            Redirect::to(&format!("/dat-lich/b/{}?k={}{}", resp.booking.code, enc(&secret), l.amp())).into_response()
+            Redirect::to(&format!("/dat-lich/b/{}?k={}{}", resp.booking.code, query_value(&secret), l.amp())).into_response()
         }
         Err(AppError::Api(e)) => {
             let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
@@ -666,25 +663,12 @@ pub struct BookingQuery {
 
 /// The QR of `data` as an SVG: one path of dark runs, a 4-module quiet zone.
 pub fn qr_svg(data: &str) -> Result<String, AppError> {
-    let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| AppError::Internal(format!("QR of {data}: {e}")))?;
-    let n = code.width();
-    let colors = code.to_colors();
-    let side = n + 8;
+    let qr = QrMatrix::encode(data).map_err(|e| AppError::Internal(format!("QR of {data}: {e}")))?;
+    let side = qr.width_with_quiet_zone();
+    let q = motcua_receipt::qr::QUIET_ZONE;
     let mut d = String::new();
-    for y in 0..n {
-        let mut x = 0;
-        while x < n {
-            if colors.get(y * n + x) == Some(&qrcode::Color::Dark) {
-                let from = x;
-                while x < n && colors.get(y * n + x) == Some(&qrcode::Color::Dark) {
-                    x += 1;
-                }
-                let _ = write!(d, "M{} {}h{}v1h-{}z", from + 4, y + 4, x - from, x - from);
-            } else {
-                x += 1;
-            }
-        }
+    for (y, x, len) in qr.dark_runs() {
+        let _ = write!(d, "M{} {}h{len}v1h-{len}z", x + q, y + q);
     }
     Ok(format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" width="264" height="264" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="{side}" height="{side}" fill="#fff"/><path fill="#000" d="{d}"/></svg>"##
@@ -693,9 +677,7 @@ pub fn qr_svg(data: &str) -> Result<String, AppError> {
 
 /// The booking and its center, or the page that says why not (boxed: a response is large).
 fn load(state: &SharedState, ip: &ClientIp, l: Lang, code: &str) -> Result<(b::BookingRow, std::sync::Arc<CenterCatalog>), Box<Response>> {
-    if let Err(wait) =
-        state.bookings.lookups.take(&ip.0.map_or_else(|| "unknown".to_string(), |i| i.to_string()), b::LOOKUPS_PER_IP_PER_MIN)
-    {
+    if let Err(wait) = super::bookings::take_lookup(state, ip.0) {
         let text = if l.en {
             format!("Too many lookups. Please wait {wait} seconds.")
         } else {
@@ -770,8 +752,8 @@ async fn booking_page(State(state): State<SharedState>, ip: ClientIp, Path(code)
         String::new()
     };
     let secret_ok = q.k.as_deref().is_some_and(|k| super::session::same_secret(&b::secret_hash(k), &row.cancel_hash));
-    let cancel_href =
-        (active && secret_ok).then(|| format!("/dat-lich/huy/{}?k={}{}", row.code, enc(q.k.as_deref().unwrap_or_default()), l.amp()));
+    let cancel_href = (active && secret_ok)
+        .then(|| format!("/dat-lich/huy/{}?k={}{}", row.code, query_value(q.k.as_deref().unwrap_or_default()), l.amp()));
     let mut p = Page::new(
         l,
         l.pick("Lịch hẹn", "Appointment").into(),
@@ -789,7 +771,7 @@ async fn booking_page(State(state): State<SharedState>, ip: ClientIp, Path(code)
         p.notice = Some(l.pick("Đặt lịch thành công.", "Your appointment is booked.").into());
         // The switch keeps the secret so the cancel link survives a change of language.
         p.switch_href =
-            format!("/dat-lich/b/{}?k={}{}", row.code, enc(q.k.as_deref().unwrap_or_default()), if l.en { "" } else { "&lang=en" });
+            format!("/dat-lich/b/{}?k={}{}", row.code, query_value(q.k.as_deref().unwrap_or_default()), if l.en { "" } else { "&lang=en" });
     }
     p.summary = booking_summary(l, &cat, &row);
     p.summary_last = true;
@@ -884,7 +866,7 @@ async fn cancel_page(State(state): State<SharedState>, ip: ClientIp, Path(code):
     };
     let k = q.k.unwrap_or_default();
     let secret_ok = super::session::same_secret(&b::secret_hash(&k), &row.cancel_hash);
-    let here = format!("/dat-lich/huy/{}?k={}", row.code, enc(&k));
+    let here = format!("/dat-lich/huy/{}?k={}", row.code, query_value(&k));
     let (heading, notice, secret, status) = match (secret_ok, row.status) {
         (false, _) => (
             l.pick("Đường dẫn không hợp lệ", "Link not valid"),
@@ -968,7 +950,7 @@ mod tests {
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(enc("2026-11-30T02:00:00Z"), "2026-11-30T02:00:00Z");
-        assert_eq!(enc("a b&c"), "a%20b%26c");
+        assert_eq!(query_value("2026-11-30T02:00:00Z"), "2026-11-30T02:00:00Z");
+        assert_eq!(query_value("a b&c"), "a%20b%26c");
     }
 }

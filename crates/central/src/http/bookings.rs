@@ -117,6 +117,12 @@ fn ip_key(ip: Option<IpAddr>) -> String {
     ip.map_or_else(|| "unknown".to_string(), |i| i.to_string())
 }
 
+/// Takes one public booking lookup from the client's budget (the API's and
+/// the booking page's alike); the seconds to wait when it is spent.
+pub(super) fn take_lookup(state: &SharedState, ip: Option<IpAddr>) -> Result<(), u64> {
+    state.bookings.lookups.take(&ip_key(ip), b::LOOKUPS_PER_IP_PER_MIN)
+}
+
 /// Book a slot. A staff token (the center's hotline) needs no challenge and no budget.
 #[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", operation_id = "create_booking",
     request_body = BookingRequest,
@@ -213,8 +219,7 @@ pub async fn get(
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> Result<Json<BookingResponse>, AppError> {
-    if let Err(wait) = state.bookings.lookups.take(&ip.map_or_else(|| "unknown".to_string(), |i| i.to_string()), b::LOOKUPS_PER_IP_PER_MIN)
-    {
+    if let Err(wait) = take_lookup(&state, ip) {
         let mut e = ApiError::new(ErrorCode::RateLimited);
         e.retry_after_s = Some(wait);
         return Err(AppError::Api(Box::new(e)));

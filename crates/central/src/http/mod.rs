@@ -157,3 +157,17 @@ pub fn app(state: SharedState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
+
+/// Percent-encodes a value for a link's query: unreserved characters and `:`
+/// (RFC 3339 times stay readable) as they are, every other byte as `%XX`.
+pub(crate) fn query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
+            out.push(char::from(b));
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{b:02X}"));
+        }
+    }
+    out
+}

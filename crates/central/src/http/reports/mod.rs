@@ -28,6 +28,7 @@ use motcua_domain::ErrorCode;
 use serde::Deserialize;
 
 use self::view::{EN, Section, TableView, Tile, TodayView, VI, Words};
+use super::query_value;
 use super::session::current_session;
 use crate::accounts::{Session, StaffRole};
 use crate::catalog::CenterCatalog;
@@ -325,21 +326,8 @@ fn href(path: &str, ctx: &Ctx, from: Date, to: Date, extra: &[(&str, String)]) -
             pairs.push((k, v.clone()));
         }
     }
-    let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", query_value(v))).collect();
     format!("{path}?{}", q.join("&"))
-}
-
-/// Percent-encodes a query value.
-fn encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 struct Link {
@@ -667,8 +655,8 @@ mod tests {
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(encode("a b&c"), "a%20b%26c");
-        assert_eq!(encode("vp-quay-06"), "vp-quay-06");
+        assert_eq!(query_value("a b&c"), "a%20b%26c");
+        assert_eq!(query_value("vp-quay-06"), "vp-quay-06");
     }
 
     #[test]
